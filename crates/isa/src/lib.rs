@@ -34,7 +34,7 @@ use std::fmt;
 pub use codec::{decode, rows_for_opcode, IllegalReason, IllegalWord};
 pub use effect::{EffectId, EffectTableEntry, Packet};
 pub use layout::{Header, Layout, SIZE_ESCAPE};
-pub use operand::{OperandField, OperandKind, Register};
+pub use operand::{OperandField, OperandKind, Register, CONTROL_REGISTER_NAMES};
 pub use reference::{reference_markdown, syntax};
 pub use table::{Instruction, Mnemonic, TABLE};
 pub use tag::Tag;
@@ -252,6 +252,10 @@ pub fn write_operand(formatter: &mut dyn fmt::Write, kind: OperandKind, value: i
         OperandKind::Register => write!(formatter, "v{value}"),
         OperandKind::Layout => write!(formatter, "{}", Layout::from_code(value as u8)),
         OperandKind::Tag => write!(formatter, "{}", Tag::from_code(value as u8)),
+        OperandKind::ControlRegister => match CONTROL_REGISTER_NAMES.get(value as usize) {
+            Some(name) => formatter.write_str(name),
+            None => write!(formatter, "{value}"),
+        },
         kind if kind.is_pc_relative() => write!(formatter, "{value:+}"),
         OperandKind::UnsignedImmediate8 => write!(formatter, "{value:#04x}"),
         _ => write!(formatter, "{value}"),

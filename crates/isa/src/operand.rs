@@ -83,7 +83,21 @@ pub enum OperandKind {
     UnsignedImmediate4,
     /// A tagged stack-slot index or slot count, 6 bits (v0.5 frames).
     Slot6,
+    /// A control register number, 6 bits, written by name (`HP`) or
+    /// number (v0.5 CSRR/CSRW).
+    ControlRegister,
 }
+
+/// The names of the control registers, indexed by number.
+pub const CONTROL_REGISTER_NAMES: [&str; 7] = [
+    "SP",
+    "HP",
+    "ETB",
+    "CORE",
+    "SPILLBASE",
+    "SPILLEND",
+    "STACKBASE",
+];
 
 impl OperandKind {
     /// The field's width in bits.
@@ -100,7 +114,7 @@ impl OperandKind {
             | OperandKind::Layout
             | OperandKind::Count4
             | OperandKind::UnsignedImmediate4 => 4,
-            OperandKind::Slot6 => 6,
+            OperandKind::Slot6 | OperandKind::ControlRegister => 6,
         }
     }
 
@@ -208,6 +222,9 @@ impl OperandKind {
             OperandKind::Tag => "a tag (INT, PTR, CONT, CLOSURE, UNIT, BOOL or 0..7)",
             OperandKind::UnsignedImmediate4 => "an unsigned immediate (0..15)",
             OperandKind::Slot6 => "a stack slot (0..63)",
+            OperandKind::ControlRegister => {
+                "a control register (SP, HP, ETB, CORE, SPILLBASE, SPILLEND, STACKBASE or 0..63)"
+            }
         }
     }
 }

@@ -97,7 +97,7 @@ fn layout_line(spec: &crate::InstructionSpec) -> String {
     text.join(" ")
 }
 
-const ALL_KINDS: [OperandKind; 15] = [
+const ALL_KINDS: [OperandKind; 16] = [
     OperandKind::Register,
     OperandKind::SignedImmediate8,
     OperandKind::UnsignedImmediate8,
@@ -113,4 +113,5 @@ const ALL_KINDS: [OperandKind; 15] = [
     OperandKind::Tag,
     OperandKind::UnsignedImmediate4,
     OperandKind::Slot6,
+    OperandKind::ControlRegister,
 ];

@@ -21,7 +21,7 @@
 //! The custom forms of §8 keep the order the spec lists their fields in:
 //! ALLOC `opcode vd(3) layout(4) n(4)`, SETTAG `opcode vd(3) tag(3)
 //! reserved(5)`, INC/DEC `opcode vd(3) vs(3) imm4(4) reserved(1)`. The v0.5
-//! frame group is `opcode vd(3) funct(2) slot(6)`; the v0.5 R3 groups put
+//! frame and system groups are `opcode vd(3) funct(2) slot/csr(6)`; the v0.5 R3 groups put
 //! their sub-function in R3's two reserved bits.
 //!
 //! Bits a row does not assign must be zero: a word with a stray reserved
@@ -110,4 +110,8 @@ instruction_set! {
         "vd ← (BOOL, 1 if vs.v < vt.v signed else 0); both must be INT";
     Instt = 0x1E, "INSTT", E, V0_5, (family: Family @ 7, op: EffectOp @ 3, hpc3: HandlerOffset3 @ 0),
         "as INST, but the handler is tail-resumptive: PERF calls it like CALL, capturing nothing, and it returns with RET";
+    Csrr = 0x1F / 0 @ 6 : 2, "CSRR", Custom, V0_5, (vd: Register @ 8, csr: ControlRegister @ 0),
+        "vd ← (INT, control register csr)";
+    Csrw = 0x1F / 1 @ 6 : 2, "CSRW", Custom, V0_5, (vs: Register @ 8, csr: ControlRegister @ 0),
+        "control register csr ← vs.v (read-only registers and a busy spill region fault)";
 }

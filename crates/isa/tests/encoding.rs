@@ -241,7 +241,10 @@ fn every_word_decodes_to_at_most_one_row_and_round_trips() {
 
 #[test]
 fn reserved_slot_and_stray_bits_are_illegal() {
-    assert!(decode(0x1F << 11).is_err(), "0x1F stays reserved");
+    assert!(
+        decode((0x1F << 11) | (2 << 6)).is_err(),
+        "group 0x1F member 2 is unassigned"
+    );
     assert!(
         decode((0x1C << 11) | 3).is_err(),
         "group 0x1C member 3 is unassigned"
