@@ -63,6 +63,9 @@ macro_rules! field_type {
     (Slot6) => {
         u8
     };
+    (ControlRegister) => {
+        u8
+    };
 }
 
 /// Declares the instruction set. See `table.rs` for the one invocation.
