@@ -205,7 +205,7 @@ pub fn render(diagnostics: &[Diagnostic], files: &[SourceFile], color: ColorChoi
     let config = term::Config::default();
     for diagnostic in diagnostics {
         let converted = to_codespan(diagnostic, files);
-        if term::emit(&mut buffer, &config, &database, &converted).is_err() {
+        if term::emit_to_write_style(&mut buffer, &config, &database, &converted).is_err() {
             // A span outside its file: fall back to the title and notes.
             buffer_write_plain(&mut buffer, diagnostic);
         }

@@ -35,7 +35,7 @@ instruction_set! {
     Li = 0x00, "LI", RI8, V0_4, (vd: Register @ 8, imm8: SignedImmediate8 @ 0),
         "vd ← (INT, sign-ext(imm8))";
     Lih = 0x01, "LIH", RI8, V0_4, (vd: Register @ 8, imm8: UnsignedImmediate8 @ 0),
-        "vd.v ← (vd.v & 0xFF) | (imm8 << 8); vd must be INT";
+        "vd.v ← (vd.v & 0xFF) | (imm8 << 8); the tag is unchanged";
     Add = 0x02, "ADD", R3, V0_4, (vd: Register @ 8, vs: Register @ 5, vt: Register @ 2),
         "vd ← (INT, vs.v + vt.v), wrapping; both must be INT";
     Sub = 0x03, "SUB", R3, V0_4, (vd: Register @ 8, vs: Register @ 5, vt: Register @ 2),
