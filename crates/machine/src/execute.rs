@@ -11,11 +11,11 @@
 
 use cml_isa::Tag;
 
-use crate::decoded::{predecode, Op, Reg};
+use crate::decoded::{Kind, Op, Reg};
 use crate::fault::Fault;
 use crate::trace::TraceRecord;
 use crate::value::Value;
-use crate::{CoreState, Machine, RunOutcome};
+use crate::{CoreState, Machine, RunOutcome, MEMORY_WORDS};
 
 /// Why an instruction left the loop.
 pub(crate) enum Exit {
@@ -27,45 +27,43 @@ pub(crate) enum Exit {
 
 const TAG_SHIFT: u32 = 16;
 const VALUE_MASK: u32 = 0xFFFF;
+const ADDRESS_MASK: usize = 0xFFFF;
 const PTR: u32 = (Tag::PTR.code() as u32) << TAG_SHIFT;
 const CLOSURE: u32 = (Tag::CLOSURE.code() as u32) << TAG_SHIFT;
 const BOOL: u32 = (Tag::BOOL.code() as u32) << TAG_SHIFT;
 
-#[inline(always)]
-fn tag_of(value: u32) -> u32 {
-    value >> TAG_SHIFT
+/// A tag-mismatch fault for a register holding `value`.
+#[cold]
+fn tag_mismatch(register: Reg, value: u32, expected: &'static str) -> Fault {
+    Fault::TagMismatch {
+        register: cml_isa::Register::from_low_bits(register as u16),
+        expected,
+        found: Value(value).tag(),
+    }
 }
 
 impl Machine {
     #[inline(always)]
     pub(crate) fn reg(&self, register: Reg) -> u32 {
-        self.registers[(register & 7) as usize]
+        self.registers[register as usize]
     }
 
     #[inline(always)]
     pub(crate) fn set_reg(&mut self, register: Reg, value: u32) {
-        self.registers[(register & 7) as usize] = value;
+        self.registers[register as usize] = value;
     }
 
     /// A tag-mismatch fault for a register.
     #[cold]
     pub(crate) fn tag_fault(&self, register: Reg, expected: &'static str) -> Exit {
-        Exit::Fault(Fault::TagMismatch {
-            register: cml_isa::Register::from_low_bits(register as u16),
-            expected,
-            found: Value(self.reg(register)).tag(),
-        })
+        Exit::Fault(tag_mismatch(register, self.reg(register), expected))
     }
 
     /// Runs until the core halts with nothing in flight, a fault goes
     /// unhandled, or the cycle count reaches `cycle_limit`.
     pub fn run(&mut self, cycle_limit: u64) -> RunOutcome {
         self.attempt_limit = cycle_limit.saturating_sub(self.extra_cycles);
-        loop {
-            if let Some(outcome) = self.run_one() {
-                return outcome;
-            }
-        }
+        self.run_until_limit()
     }
 
     /// Issues one instruction and returns what it did, for traces: one
@@ -86,9 +84,9 @@ impl Machine {
         let before = self.registers;
         self.attempt_limit = self.attempts + 1;
         self.events = Some(Vec::new());
-        let outcome = self.run_one();
+        let outcome = self.run_until_limit();
         let events = self.events.take().unwrap_or_default();
-        if let Some(RunOutcome::Trapped(report)) = outcome {
+        if let RunOutcome::Trapped(report) = outcome {
             return Err(RunOutcome::Trapped(report));
         }
         let registers_written = (0..8)
@@ -114,38 +112,9 @@ impl Machine {
         self.step_limit = cycle_limit.saturating_sub(self.extra_cycles);
     }
 
-    /// Issues one instruction; `Some` when the run must stop.
-    #[inline(always)]
-    fn run_one(&mut self) -> Option<RunOutcome> {
-        if self.state != CoreState::Running {
-            return Some(self.stopped_outcome());
-        }
-        if self.attempts >= self.attempt_limit {
-            return Some(RunOutcome::CycleLimit);
-        }
-        self.attempts += 1;
-        let pc = self.pc;
-        match self.execute(pc) {
-            Ok(()) => None,
-            Err(Exit::Halt) => {
-                self.state = CoreState::Halted;
-                Some(self.stopped_outcome())
-            }
-            Err(Exit::Fault(fault)) => {
-                self.not_retired += 1;
-                self.pc = pc;
-                self.deliver_fault(fault, pc).map(|report| {
-                    self.state = CoreState::Stopped;
-                    RunOutcome::Trapped(report)
-                })
-            }
-        }
-    }
-
     #[cold]
     fn stopped_outcome(&mut self) -> RunOutcome {
         match self.state {
-            CoreState::Halted if self.outbound.is_empty() => RunOutcome::Halted,
             CoreState::Halted => {
                 self.drain_outbound();
                 RunOutcome::Halted
@@ -154,243 +123,70 @@ impl Machine {
         }
     }
 
-    /// Decodes a slot whose word changed since it was last decoded.
+    /// The outer loop: runs [`hot_loop`] until it stops at something it
+    /// does not do itself, does that with the whole machine at hand, and
+    /// goes round again.
+    fn run_until_limit(&mut self) -> RunOutcome {
+        loop {
+            if self.state != CoreState::Running {
+                return self.stopped_outcome();
+            }
+            let mut hot = HotState {
+                pc: self.pc as usize,
+                sp: self.sp as usize,
+                registers: self.registers,
+                fuel: self.fuel(),
+                hp: self.hp as usize,
+                stack_base: self.map.stack_base as usize,
+                lowest_sp: self.lowest_sp as usize,
+            };
+            let exit = hot_loop(&mut self.words, &mut self.decoded, &mut hot);
+            self.pc = hot.pc as u16;
+            self.sp = hot.sp as u16;
+            self.registers = hot.registers;
+            self.attempts = self.attempt_limit - hot.fuel;
+            self.lowest_sp = hot.lowest_sp as u16;
+            let pc = self.pc;
+            let result = match exit {
+                HotExit::Limit => return RunOutcome::CycleLimit,
+                HotExit::Slow => {
+                    let op = self.decoded[pc as usize];
+                    self.pc = pc.wrapping_add(1);
+                    self.execute_instruction(op, pc)
+                }
+            };
+            match result {
+                Ok(()) => {}
+                Err(Exit::Halt) => {
+                    self.state = CoreState::Halted;
+                    return self.stopped_outcome();
+                }
+                Err(Exit::Fault(fault)) => {
+                    if let Some(outcome) = self.fail(fault, pc) {
+                        return outcome;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Issues left before the limit, never negative: a limit already passed
+    /// (a cold path charged past it) is moved up to the issue count.
+    fn fuel(&mut self) -> u64 {
+        self.attempt_limit = self.attempt_limit.max(self.attempts);
+        self.attempt_limit - self.attempts
+    }
+
+    /// A fault of the instruction at `pc`, with the machine's state saved:
+    /// delivers it, or stops the machine when nothing handles it.
     #[cold]
     #[inline(never)]
-    fn decode_slot(&mut self, pc: u16) -> Op {
-        let op = predecode(self.words[pc as usize], pc, self.isa);
-        self.decoded[pc as usize] = op;
-        op
-    }
-
-    /// Executes the instruction at `pc` (the loop has set nothing yet).
-    #[inline(always)]
-    fn execute(&mut self, pc: u16) -> Result<(), Exit> {
-        let mut op = self.decoded[pc as usize];
-        if op == Op::NotDecoded {
-            op = self.decode_slot(pc);
-        }
-        self.pc = pc.wrapping_add(1);
-        match op {
-            // `decode_slot` never yields NotDecoded; both mean "not an instruction".
-            Op::NotDecoded | Op::Illegal => {
-                return Err(Exit::Fault(Fault::IllegalInstruction {
-                    word: self.words[pc as usize],
-                }))
-            }
-            Op::Li { vd, value } => self.set_reg(vd, value as u32),
-            Op::Lih { vd, high } => {
-                let old = self.reg(vd);
-                self.set_reg(vd, (old & !0xFF00) | ((high as u32) << 8));
-            }
-            Op::Add { vd, vs, vt } => {
-                let (a, b) = self.int_operands(vs, vt)?;
-                self.set_reg(vd, (a + b) & VALUE_MASK);
-            }
-            Op::Sub { vd, vs, vt } => {
-                let (a, b) = self.int_operands(vs, vt)?;
-                self.set_reg(vd, a.wrapping_sub(b) & VALUE_MASK);
-            }
-            Op::And { vd, vs, vt } => {
-                let (a, b) = self.int_operands(vs, vt)?;
-                self.set_reg(vd, a & b);
-            }
-            Op::Or { vd, vs, vt } => {
-                let (a, b) = self.int_operands(vs, vt)?;
-                self.set_reg(vd, a | b);
-            }
-            Op::Xor { vd, vs, vt } => {
-                let (a, b) = self.int_operands(vs, vt)?;
-                self.set_reg(vd, a ^ b);
-            }
-            Op::Shl { vd, vs, vt } => {
-                let (a, b) = self.int_operands(vs, vt)?;
-                self.set_reg(vd, (a << (b & 15)) & VALUE_MASK);
-            }
-            Op::Shr { vd, vs, vt } => {
-                let (a, b) = self.int_operands(vs, vt)?;
-                self.set_reg(vd, a >> (b & 15));
-            }
-            Op::Mul { vd, vs, vt } => {
-                let (a, b) = self.int_operands(vs, vt)?;
-                self.set_reg(vd, a.wrapping_mul(b) & VALUE_MASK);
-            }
-            Op::Div { vd, vs, vt } => {
-                let (a, b) = self.int_operands(vs, vt)?;
-                if b == 0 {
-                    return Err(Exit::Fault(Fault::DivideByZero));
-                }
-                self.set_reg(
-                    vd,
-                    (a as u16 as i16).wrapping_div(b as u16 as i16) as u16 as u32,
-                );
-            }
-            Op::Rem { vd, vs, vt } => {
-                let (a, b) = self.int_operands(vs, vt)?;
-                if b == 0 {
-                    return Err(Exit::Fault(Fault::DivideByZero));
-                }
-                self.set_reg(
-                    vd,
-                    (a as u16 as i16).wrapping_rem(b as u16 as i16) as u16 as u32,
-                );
-            }
-            Op::Slt { vd, vs, vt } => {
-                let (a, b) = self.int_operands(vs, vt)?;
-                let less = ((a as u16 as i16) < (b as u16 as i16)) as u32;
-                self.set_reg(vd, BOOL | less);
-            }
-            Op::Bz { vs, target } => {
-                if self.reg(vs) & VALUE_MASK == 0 {
-                    self.pc = target;
-                }
-            }
-            Op::Jmp { target } => self.pc = target,
-            Op::Jmpa => self.pc = self.words[pc.wrapping_add(1) as usize],
-            Op::Ld { vd, vs, offset } => {
-                let base = self.reg(vs);
-                if !(1..=3).contains(&tag_of(base)) {
-                    return Err(self.tag_fault(vs, "PTR, CONT or CLOSURE"));
-                }
-                let address = (base as u16).wrapping_add(offset as i16 as u16);
-                self.set_reg(vd, self.words[address as usize] as u32);
-            }
-            Op::St { vd, vs, offset } => {
-                let base = self.reg(vs);
-                if tag_of(base) != tag_of(PTR) {
-                    return Err(self.tag_fault(vs, "PTR"));
-                }
-                let address = (base as u16).wrapping_add(offset as i16 as u16);
-                let value = self.reg(vd) as u16;
-                self.write_word(address, value);
-            }
-            Op::Alloc { vd, layout, count } => self.allocate(vd, layout, count)?,
-            Op::Mov { vd, vs } => self.set_reg(vd, self.reg(vs)),
-            Op::Call { vf, va } => {
-                let closure = self.reg(vf);
-                if closure & !VALUE_MASK != CLOSURE {
-                    return Err(self.tag_fault(vf, "CLOSURE"));
-                }
-                let argument = self.reg(va);
-                let environment = self.reg(6);
-                self.push_call_frame(self.pc, environment)?;
-                self.set_reg(6, closure);
-                self.set_reg(0, argument);
-                self.pc = self.words[(closure as u16) as usize];
-            }
-            Op::Tcall { vf, va } => {
-                let closure = self.reg(vf);
-                if closure & !VALUE_MASK != CLOSURE {
-                    return Err(self.tag_fault(vf, "CLOSURE"));
-                }
-                let argument = self.reg(va);
-                self.set_reg(6, closure);
-                self.set_reg(0, argument);
-                self.pc = self.words[(closure as u16) as usize];
-            }
-            Op::Ret { va } => {
-                let sp = self.sp as u32;
-                if sp + 3 > self.map.stack_base as u32 {
-                    return Err(Exit::Fault(Fault::StackUnderflow));
-                }
-                let result = self.reg(va);
-                let tag = self.words[sp as usize] as u32 & 7;
-                let environment = self.words[(sp + 1) as usize] as u32;
-                self.pc = self.words[(sp + 2) as usize];
-                self.sp = (sp + 3) as u16;
-                self.set_reg(6, (tag << TAG_SHIFT) | environment);
-                self.set_reg(0, result);
-            }
-            Op::Match { vs, table } => self.match_dispatch(vs, table)?,
-            Op::Inst {
-                effect,
-                handler,
-                tail_resumptive,
-            } => self.install_handler(effect, handler, tail_resumptive)?,
-            Op::Unin { effect } => self.uninstall_handler(effect)?,
-            Op::Perf { effect, vr } => self.perform_instruction(effect, vr)?,
-            Op::Resu { vk, vv, shallow } => self.resume_instruction(vk, vv, shallow)?,
-            Op::Setv { vd, variant } => {
-                let pointer = self.reg(vd);
-                if tag_of(pointer) != tag_of(PTR) {
-                    return Err(self.tag_fault(vd, "PTR"));
-                }
-                let header = (pointer as u16).wrapping_sub(1);
-                let old = self.words[header as usize];
-                self.write_word(header, (old & 0x00FF) | ((variant as u16) << 8));
-            }
-            Op::Settag { vd, tag } => {
-                if tag >= 6 {
-                    return Err(Exit::Fault(Fault::ReservedTag { tag }));
-                }
-                let value = self.reg(vd) & VALUE_MASK;
-                self.set_reg(vd, ((tag as u32) << TAG_SHIFT) | value);
-            }
-            Op::Halt => return Err(Exit::Halt),
-            Op::Inc { vd, vs, amount } => {
-                let pointer = self.reg(vs);
-                if tag_of(pointer) != tag_of(PTR) {
-                    return Err(self.tag_fault(vs, "PTR"));
-                }
-                self.set_reg(
-                    vd,
-                    PTR | ((pointer as u16).wrapping_add(amount as u16) as u32),
-                );
-            }
-            Op::Dec { vd, vs, amount } => {
-                let pointer = self.reg(vs);
-                if tag_of(pointer) != tag_of(PTR) {
-                    return Err(self.tag_fault(vs, "PTR"));
-                }
-                self.set_reg(
-                    vd,
-                    PTR | ((pointer as u16).wrapping_sub(amount as u16) as u32),
-                );
-            }
-            Op::Lds { vd, slot } => {
-                let address = self.slot_address(slot)?;
-                let value = self.words[address as usize] as u32;
-                let tag = self.words[address.wrapping_add(1) as usize] as u32 & 7;
-                self.set_reg(vd, (tag << TAG_SHIFT) | value);
-            }
-            Op::Sts { vs, slot } => {
-                let address = self.slot_address(slot)?;
-                let value = self.reg(vs);
-                self.write_word(address, value as u16);
-                self.write_word(address.wrapping_add(1), (value >> TAG_SHIFT) as u16);
-            }
-            Op::Enter { count } => {
-                let words = 2 * count as u16;
-                self.reserve_stack(words)?;
-                self.sp -= words;
-                self.note_stack_depth();
-            }
-            Op::Leave { count } => {
-                let sp = self.sp as u32 + 2 * count as u32;
-                if sp > self.map.stack_base as u32 {
-                    return Err(Exit::Fault(Fault::StackUnderflow));
-                }
-                self.sp = sp as u16;
-            }
-            Op::Csrr { vd, csr } => {
-                let value = self.read_control_register(csr)?;
-                self.set_reg(vd, value as u32);
-            }
-            Op::Csrw { vs, csr } => self.write_control_register(csr, self.reg(vs) as u16)?,
-        }
-        Ok(())
-    }
-
-    /// Both operands of an ALU instruction, which must be INT.
-    #[inline(always)]
-    fn int_operands(&self, vs: Reg, vt: Reg) -> Result<(u32, u32), Exit> {
-        let a = self.reg(vs);
-        let b = self.reg(vt);
-        if (a | b) >> TAG_SHIFT != 0 {
-            let culprit = if a >> TAG_SHIFT != 0 { vs } else { vt };
-            return Err(self.tag_fault(culprit, "INT"));
-        }
-        Ok((a, b))
+    fn fail(&mut self, fault: Fault, pc: u16) -> Option<RunOutcome> {
+        self.not_retired += 1;
+        self.pc = pc;
+        let report = self.deliver_fault(fault, pc)?;
+        self.state = CoreState::Stopped;
+        Some(RunOutcome::Trapped(report))
     }
 
     /// Checks that `words` more words fit on the stack above the heap.
@@ -425,108 +221,207 @@ impl Machine {
         self.note_stack_depth();
         Ok(())
     }
+}
 
-    /// The address of a tagged stack slot, which must lie below the stack
-    /// base.
-    #[inline(always)]
-    fn slot_address(&self, slot: u8) -> Result<u16, Exit> {
-        let address = self.sp as u32 + 2 * slot as u32;
-        if address + 2 > self.map.stack_base as u32 {
-            return Err(Exit::Fault(Fault::StackUnderflow));
-        }
-        Ok(address as u16)
+/// The loop's state while [`hot_loop`] runs, kept in locals there.
+#[derive(Clone, Copy)]
+struct HotState {
+    pc: usize,
+    sp: usize,
+    registers: [u32; 8],
+    fuel: u64,
+    hp: usize,
+    stack_base: usize,
+    lowest_sp: usize,
+}
+
+/// Why [`hot_loop`] returned.
+enum HotExit {
+    /// The fuel ran out; `HotState::pc` is the next instruction to issue.
+    Limit,
+    /// The instruction at `HotState::pc` (already issued: its fuel is
+    /// spent) is one the hot loop leaves to [`Machine::execute_instruction`]:
+    /// an instruction it never executes, or the unusual case (a fault) of
+    /// one it does.
+    Slow,
+}
+
+/// The dispatch loop: a plain `loop { match }` over pre-decoded slots for
+/// the instructions that need only registers, memory and the stack. Memory
+/// and its decoded slots arrive as separate `&mut` arrays, so the compiler
+/// knows a store to one cannot move the other, and everything else lives in
+/// locals. Addresses are `usize` values below 0x10000, so indexing the
+/// 65,536-entry arrays needs no bounds check after `& ADDRESS_MASK`.
+#[inline(never)]
+fn hot_loop(
+    words: &mut [u16; MEMORY_WORDS],
+    decoded: &mut [Op; MEMORY_WORDS],
+    state: &mut HotState,
+) -> HotExit {
+    // Only the program counter, stack pointer and fuel live in locals; the
+    // registers and the rarely used rest stay in `state`, which no other
+    // reference can reach.
+    let mut pc = state.pc as u16;
+    let mut sp = state.sp;
+    let mut fuel = state.fuel;
+
+    // Anything but the plain case (a tag to check against, a stack bound)
+    // goes to the reference implementation, which finds the fault.
+    macro_rules! slow_path {
+        ($op:expr) => {{
+            state.pc = pc as usize;
+            state.sp = sp;
+            state.fuel = fuel;
+            let _ = $op;
+            return HotExit::Slow;
+        }};
     }
-
-    /// ALLOC: a header and `count` payload words, or with the size escape
-    /// (count 15) a header, a size word and vd's INT payload words.
-    #[cold]
-    fn allocate(&mut self, vd: Reg, layout: u8, count: u8) -> Result<(), Exit> {
-        let escape = count == cml_isa::SIZE_ESCAPE;
-        let (payload, total) = if escape {
-            let size = self.reg(vd);
-            if tag_of(size) != 0 {
-                return Err(self.tag_fault(vd, "INT (the payload size, for n = 15)"));
-            }
-            (size, size + 2)
-        } else {
-            (count as u32, count as u32 + 1)
+    macro_rules! reg {
+        ($register:expr) => {
+            state.registers[$register as usize]
         };
-        let start = self.hp as u32;
-        let available = (self.sp as u32).saturating_sub(start);
-        if total > available {
-            return Err(Exit::Fault(Fault::HeapExhausted {
-                requested: total,
-                available,
-            }));
-        }
-        let header = cml_isa::Header {
-            variant: 0,
-            size: count,
-            layout: cml_isa::Layout::from_code(layout),
-        };
-        self.write_word(start as u16, header.encode());
-        if escape {
-            self.write_word((start + 1) as u16, payload as u16);
-        }
-        self.hp = (start + total) as u16;
-        self.set_reg(vd, PTR | (start + 1));
-        self.stats.allocations += 1;
-        self.stats.allocated_words += total as u64;
-        let height = (self.hp - self.heap_start) as u32;
-        self.stats.peak_heap_words = self.stats.peak_heap_words.max(height);
-        Ok(())
     }
-
-    /// MATCH (§9): index by the variant byte of a PTR's header, or by the
-    /// tag of anything else, into the table of offsets at `table`.
-    #[cold]
-    fn match_dispatch(&mut self, vs: Reg, table: u16) -> Result<(), Exit> {
-        const MISSING: u16 = 0x8000;
-        const END: u16 = 0x8001;
-        let scrutinee = self.reg(vs);
-        let index = if tag_of(scrutinee) == tag_of(PTR) {
-            self.words[(scrutinee as u16).wrapping_sub(1) as usize] >> 8
-        } else {
-            tag_of(scrutinee) as u16
-        };
-        for position in 0..=index {
-            let entry = self.words[table.wrapping_add(position) as usize];
-            if entry == END || (position == index && entry == MISSING) {
-                return Err(Exit::Fault(Fault::MatchMissingEntry { index }));
+    macro_rules! write {
+        ($address:expr, $value:expr) => {{
+            let address = ($address) as usize & ADDRESS_MASK;
+            words[address] = $value;
+            decoded[address] = Op::NOT_DECODED;
+        }};
+    }
+    macro_rules! alu {
+        ($op:expr, |$x:ident, $y:ident| $result:expr) => {{
+            let ($x, $y) = (reg!($op.b), reg!($op.c));
+            if ($x | $y) >> TAG_SHIFT != 0 {
+                slow_path!($op);
             }
-            if position == index {
-                self.pc = self.pc.wrapping_add(entry);
+            reg!($op.a) = $result;
+        }};
+    }
+
+    loop {
+        if fuel == 0 {
+            state.pc = pc as usize;
+            state.sp = sp;
+            state.fuel = fuel;
+            return HotExit::Limit;
+        }
+        fuel -= 1;
+        let op = decoded[pc as usize];
+        let next = pc.wrapping_add(1);
+        match op.kind {
+            Kind::Li => reg!(op.a) = op.imm as u32,
+            Kind::Add => alu!(op, |x, y| (x + y) & VALUE_MASK),
+            Kind::Sub => alu!(op, |x, y| x.wrapping_sub(y) & VALUE_MASK),
+            Kind::And => alu!(op, |x, y| x & y),
+            Kind::Or => alu!(op, |x, y| x | y),
+            Kind::Xor => alu!(op, |x, y| x ^ y),
+            Kind::Shl => alu!(op, |x, y| (x << (y & 15)) & VALUE_MASK),
+            Kind::Shr => alu!(op, |x, y| x >> (y & 15)),
+            Kind::Mul => alu!(op, |x, y| x.wrapping_mul(y) & VALUE_MASK),
+            Kind::Slt => alu!(op, |x, y| BOOL
+                | ((x as u16 as i16) < (y as u16 as i16)) as u32),
+            Kind::Bz => {
+                if reg!(op.a) & VALUE_MASK == 0 {
+                    pc = op.imm;
+                    continue;
+                }
             }
+            Kind::Jmp => {
+                pc = op.imm;
+                continue;
+            }
+            Kind::Ld => {
+                let base = reg!(op.b);
+                if base & !VALUE_MASK != PTR {
+                    slow_path!(op);
+                }
+                let address = (base as usize).wrapping_add(op.imm as i16 as usize) & ADDRESS_MASK;
+                reg!(op.a) = words[address] as u32;
+            }
+            Kind::St => {
+                let base = reg!(op.b);
+                if base & !VALUE_MASK != PTR {
+                    slow_path!(op);
+                }
+                write!(
+                    (base as usize).wrapping_add(op.imm as i16 as usize),
+                    reg!(op.a) as u16
+                );
+            }
+            Kind::Mov => reg!(op.a) = reg!(op.b),
+            Kind::Call => {
+                let closure = reg!(op.a);
+                if closure & !VALUE_MASK != CLOSURE || sp < state.hp + 3 {
+                    slow_path!(op);
+                }
+                let environment = state.registers[6];
+                sp -= 3;
+                write!(sp + 2, next);
+                write!(sp + 1, environment as u16);
+                write!(sp, (environment >> TAG_SHIFT) as u16);
+                if sp < state.lowest_sp {
+                    state.lowest_sp = sp;
+                }
+                state.registers[0] = reg!(op.b);
+                state.registers[6] = closure;
+                pc = words[(closure & VALUE_MASK) as usize];
+                continue;
+            }
+            Kind::Ret => {
+                if sp + 3 > state.stack_base {
+                    slow_path!(op);
+                }
+                let tag = words[sp & ADDRESS_MASK] as u32 & 7;
+                let environment = words[(sp + 1) & ADDRESS_MASK] as u32;
+                pc = words[(sp + 2) & ADDRESS_MASK];
+                sp += 3;
+                state.registers[0] = reg!(op.b);
+                state.registers[6] = (tag << TAG_SHIFT) | environment;
+                continue;
+            }
+            Kind::Lds => {
+                let address = sp + 2 * op.imm as usize;
+                if address + 2 > state.stack_base {
+                    slow_path!(op);
+                }
+                let value = words[address & ADDRESS_MASK] as u32;
+                let tag = words[(address + 1) & ADDRESS_MASK] as u32 & 7;
+                reg!(op.a) = (tag << TAG_SHIFT) | value;
+            }
+            Kind::Sts => {
+                let address = sp + 2 * op.imm as usize;
+                if address + 2 > state.stack_base {
+                    slow_path!(op);
+                }
+                let value = reg!(op.a);
+                write!(address, value as u16);
+                write!(address + 1, (value >> TAG_SHIFT) as u16);
+            }
+            Kind::NotDecoded
+            | Kind::Illegal
+            | Kind::Lih
+            | Kind::Div
+            | Kind::Rem
+            | Kind::Jmpa
+            | Kind::Alloc
+            | Kind::Tcall
+            | Kind::Match
+            | Kind::Inst
+            | Kind::Instt
+            | Kind::Unin
+            | Kind::Perf
+            | Kind::Resu
+            | Kind::Resus
+            | Kind::Setv
+            | Kind::Settag
+            | Kind::Halt
+            | Kind::Inc
+            | Kind::Dec
+            | Kind::Enter
+            | Kind::Leave
+            | Kind::Csrr
+            | Kind::Csrw => slow_path!(op),
         }
-        Ok(())
-    }
-
-    fn read_control_register(&self, csr: u8) -> Result<u16, Exit> {
-        Ok(match csr {
-            0 => self.sp,
-            1 => self.hp,
-            2 => self.map.effect_table_base,
-            3 => self.core_id as u16,
-            4 => self.map.spill_base,
-            5 => self.map.spill_end,
-            6 => self.map.stack_base,
-            _ => return Err(Exit::Fault(Fault::BadControlRegister { register: csr })),
-        })
-    }
-
-    #[cold]
-    fn write_control_register(&mut self, csr: u8, value: u16) -> Result<(), Exit> {
-        let spill_busy = self.handlers.spill_count > 0;
-        match csr {
-            0 => self.sp = value,
-            1 => self.hp = value,
-            2 => self.map.effect_table_base = value,
-            4 | 5 if spill_busy => return Err(Exit::Fault(Fault::SpillRegionBusy)),
-            4 => self.map.spill_base = value,
-            5 => self.map.spill_end = value,
-            6 => self.map.stack_base = value,
-            _ => return Err(Exit::Fault(Fault::BadControlRegister { register: csr })),
-        }
-        Ok(())
+        pc = next;
     }
 }

@@ -329,7 +329,7 @@ impl Machine {
             handler_pc,
             install_id,
             prompt_sp: self.sp,
-            environment: Value(self.reg(6)),
+            environment: Value(self.registers[6]),
             tail_resumptive,
         };
         self.cam_insert(frame).map_err(Exit::Fault)?;

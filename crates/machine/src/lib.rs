@@ -42,6 +42,7 @@ mod execute;
 mod fault;
 mod handlers;
 mod noc;
+mod reference;
 mod stats;
 mod trace;
 mod value;
@@ -169,7 +170,7 @@ impl Machine {
                 .into_boxed_slice()
                 .try_into()
                 .expect("65536 words"),
-            decoded: vec![Op::NotDecoded; MEMORY_WORDS]
+            decoded: vec![Op::NOT_DECODED; MEMORY_WORDS]
                 .into_boxed_slice()
                 .try_into()
                 .expect("65536 slots"),
@@ -318,7 +319,7 @@ impl Machine {
     #[inline(always)]
     pub(crate) fn write_word(&mut self, address: u16, value: u16) {
         self.words[address as usize] = value;
-        self.decoded[address as usize] = Op::NotDecoded;
+        self.decoded[address as usize] = Op::NOT_DECODED;
     }
 
     /// Records a trace event when tracing.
