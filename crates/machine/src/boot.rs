@@ -115,7 +115,7 @@ pub(crate) fn load_image(machine: &mut Machine, image: &Image) -> Result<(), Loa
 
 pub(crate) fn boot_bare_program(image: &Image, isa: IsaVersion) -> Result<Machine, LoadError> {
     let mut machine = Machine::new(isa);
-    machine.attach_device(Box::new(Uart::default()));
+    machine.attach_device(Box::new(Uart));
     let entry = EffectTableEntry::Remote {
         destination_tile: UART_TILE,
         device_op: 0x01,

@@ -19,9 +19,9 @@
 //! ```
 //!
 //! Example: a body two CALLs deep (6 stack words) performs an effect whose
-//! handler was installed with one other frame above it. The record holds 19
-//! + 1 + 6 + 2 + 2·5 = 38 payload words. The clause that RESUMEs it from 4
-//! words further down the stack gets the 6 words back just below its own
+//! handler was installed with one other frame above it. The record holds
+//! 19 + 1 + 6 + 2 + 2·5 = 38 payload words. The clause that RESUMEs it from
+//! 4 words further down the stack gets the 6 words back just below its own
 //! stack pointer and both frames reinstalled with prompts 4 words lower
 //! than before.
 

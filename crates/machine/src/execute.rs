@@ -15,7 +15,7 @@ use crate::decoded::{Kind, Op, Reg};
 use crate::fault::Fault;
 use crate::trace::TraceRecord;
 use crate::value::Value;
-use crate::{CoreState, Machine, RunOutcome, MEMORY_WORDS};
+use crate::{CoreState, Engine, Machine, RunOutcome, MEMORY_WORDS};
 
 /// Why an instruction left the loop.
 pub(crate) enum Exit {
@@ -130,6 +130,28 @@ impl Machine {
         loop {
             if self.state != CoreState::Running {
                 return self.stopped_outcome();
+            }
+            if self.engine == Engine::Reference {
+                match self.fuel() {
+                    0 => return RunOutcome::CycleLimit,
+                    _ => self.attempts += 1,
+                }
+                let pc = self.pc;
+                let op = self.decoded[pc as usize];
+                self.pc = pc.wrapping_add(1);
+                match self.execute_instruction(op, pc) {
+                    Ok(()) => {}
+                    Err(Exit::Halt) => {
+                        self.state = CoreState::Halted;
+                        return self.stopped_outcome();
+                    }
+                    Err(Exit::Fault(fault)) => {
+                        if let Some(outcome) = self.fail(fault, pc) {
+                            return outcome;
+                        }
+                    }
+                }
+                continue;
             }
             let mut hot = HotState {
                 pc: self.pc as usize,

@@ -10,7 +10,9 @@
 //! with IDs 0..=9. The first eight fill the CAM; the ninth evicts the least
 //! recently used (ID 0) to the spill region, the tenth evicts ID 1. A PERF
 //! (8, 0) now finds ID 9 in the CAM; because ID 9 is higher than every
-//! spilled ID (the spill's maximum is 1), the CAM answers alone: 1 cycle.
+//! spilled frame of (8, 0) (the highest is 1), the CAM answers alone: 1
+//! cycle. The hardware knows that highest spilled ID per effect from a
+//! 256-entry side table it updates as frames spill and return.
 //! UNIN (8, 0) removes ID 9 and refills the CAM from the spill with its
 //! most recent frame (ID 1), and the next PERF finds ID 8.
 //!
@@ -96,15 +98,28 @@ pub(crate) enum FrameLocation {
 }
 
 /// The CAM and the registers that describe the spill region.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct HandlerStack {
     cam: [Option<CamSlot>; CAM_ENTRIES],
     clock: u64,
     next_install_id: u16,
     /// Frames in the spill region.
     pub(crate) spill_count: u16,
-    /// The highest install-ID in the spill region, if it holds any.
-    spill_max_id: Option<u16>,
+    /// For each effect index, the highest install-ID among its spilled
+    /// frames, if any are spilled.
+    spill_max_id: Vec<Option<u16>>,
+}
+
+impl Default for HandlerStack {
+    fn default() -> HandlerStack {
+        HandlerStack {
+            cam: [None; CAM_ENTRIES],
+            clock: 0,
+            next_install_id: 0,
+            spill_count: 0,
+            spill_max_id: vec![None; 256],
+        }
+    }
 }
 
 impl Machine {
@@ -128,10 +143,15 @@ impl Machine {
         }
     }
 
+    /// Recomputes the side table of highest spilled install-IDs.
     fn recompute_spill_max(&mut self) {
-        self.handlers.spill_max_id = (0..self.handlers.spill_count)
-            .map(|index| self.read_spill(index).install_id)
-            .max();
+        let mut maxima: Vec<Option<u16>> = vec![None; 256];
+        for index in 0..self.handlers.spill_count {
+            let frame = self.read_spill(index);
+            let slot = &mut maxima[frame.effect.index()];
+            *slot = Some(slot.map_or(frame.install_id, |m| m.max(frame.install_id)));
+        }
+        self.handlers.spill_max_id = maxima;
     }
 
     /// Writes a frame back to the end of the spill region.
@@ -142,11 +162,8 @@ impl Machine {
         }
         self.write_spill(count, frame);
         self.handlers.spill_count = count + 1;
-        let max = self
-            .handlers
-            .spill_max_id
-            .map_or(frame.install_id, |m| m.max(frame.install_id));
-        self.handlers.spill_max_id = Some(max);
+        let slot = &mut self.handlers.spill_max_id[frame.effect.index()];
+        *slot = Some(slot.map_or(frame.install_id, |m| m.max(frame.install_id)));
         self.charge(cost::SPILL_WRITE);
         self.stats.spills += 1;
         Ok(())
@@ -278,7 +295,7 @@ impl Machine {
             .filter_map(|(index, slot)| slot.map(|slot| (index, slot.frame)))
             .filter(|(_, frame)| frame.effect == effect)
             .max_by_key(|(_, frame)| frame.install_id);
-        let spill_may_win = match (cam_best, self.handlers.spill_max_id) {
+        let spill_may_win = match (cam_best, self.handlers.spill_max_id[effect.index()]) {
             (_, None) => false,
             (None, Some(_)) => true,
             (Some((_, frame)), Some(max)) => max > frame.install_id,

@@ -102,6 +102,19 @@ pub struct TrapReport {
     pub cycle: u64,
 }
 
+/// Which implementation executes instructions. Both give the same
+/// registers, memory, cycles and outcome; `Reference` is slower and exists
+/// to check `Fast` against and to debug it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// The dispatch loop's fast path, falling back to the reference
+    /// implementation for everything unusual.
+    #[default]
+    Fast,
+    /// The reference implementation alone (`reference.rs`).
+    Reference,
+}
+
 /// Whether the core is running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CoreState {
@@ -125,6 +138,7 @@ pub struct Machine {
     pub(crate) map: MemoryMap,
     pub(crate) core_id: u8,
     pub(crate) isa: IsaVersion,
+    pub(crate) engine: Engine,
     pub(crate) words: Box<[u16; MEMORY_WORDS]>,
     pub(crate) decoded: Box<[Op; MEMORY_WORDS]>,
     pub(crate) handlers: HandlerStack,
@@ -166,6 +180,7 @@ impl Machine {
             map,
             core_id: 0,
             isa,
+            engine: Engine::Fast,
             words: vec![0u16; MEMORY_WORDS]
                 .into_boxed_slice()
                 .try_into()
@@ -195,6 +210,11 @@ impl Machine {
     /// The ISA version the machine runs.
     pub fn isa(&self) -> IsaVersion {
         self.isa
+    }
+
+    /// Chooses the implementation that executes instructions.
+    pub fn set_engine(&mut self, engine: Engine) {
+        self.engine = engine;
     }
 
     /// A register's contents.
