@@ -439,3 +439,89 @@ impl Machine {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use cml_isa::IsaVersion;
+
+    use super::*;
+
+    fn frame(machine: &mut Machine, effect: u8, handler_pc: u16) -> HandlerFrame {
+        HandlerFrame {
+            effect: EffectId::from_index(effect),
+            handler_pc,
+            install_id: machine.next_install_id(),
+            prompt_sp: machine.sp,
+            environment: Value::UNIT,
+            tail_resumptive: false,
+        }
+    }
+
+    #[test]
+    fn a_newer_frame_in_the_spill_beats_an_older_one_in_the_cam() {
+        let mut machine = Machine::new(IsaVersion::V0_5);
+        let older = frame(&mut machine, 0x80, 100);
+        machine.cam_insert(older).unwrap();
+        let newer = frame(&mut machine, 0x80, 200);
+        machine.spill_push(&newer).unwrap();
+        let cycles = machine.cycles();
+        let (found, location) = machine.find_frame(0x80).unwrap();
+        assert_eq!(found.handler_pc, 200);
+        assert_eq!(location, FrameLocation::Spill(0));
+        // One CAM search and one spilled frame inspected (§4: 1 + 12).
+        assert_eq!(machine.cycles() - cycles, 13);
+        assert_eq!(machine.stats.cam_misses, 1);
+    }
+
+    #[test]
+    fn an_older_spilled_frame_does_not_force_a_walk() {
+        let mut machine = Machine::new(IsaVersion::V0_5);
+        let older = frame(&mut machine, 0x80, 100);
+        machine.spill_push(&older).unwrap();
+        let other = frame(&mut machine, 0x81, 300);
+        machine.spill_push(&other).unwrap();
+        let newer = frame(&mut machine, 0x80, 200);
+        machine.cam_insert(newer).unwrap();
+        let cycles = machine.cycles();
+        let (found, location) = machine.find_frame(0x80).unwrap();
+        assert_eq!((found.handler_pc, location), (200, FrameLocation::Cam(0)));
+        assert_eq!(machine.cycles() - cycles, 1);
+    }
+
+    #[test]
+    fn spill_words_round_trip() {
+        let frame = HandlerFrame {
+            effect: EffectId::new(0xF, 3),
+            handler_pc: 0x1234,
+            install_id: 77,
+            prompt_sp: 0xF9F0,
+            environment: Value::new(cml_isa::Tag::CLOSURE, 0x0042),
+            tail_resumptive: true,
+        };
+        assert_eq!(frame.to_words(), [0xF383, 0x1234, 77, 0xF9F0, 0x0042]);
+        assert_eq!(HandlerFrame::from_words(frame.to_words()), frame);
+    }
+
+    #[test]
+    fn renumbering_keeps_install_order_across_cam_and_spill() {
+        let mut machine = Machine::new(IsaVersion::V0_5);
+        machine.handlers.next_install_id = u16::MAX - 3;
+        let first = frame(&mut machine, 0x80, 1);
+        machine.spill_push(&first).unwrap();
+        let second = frame(&mut machine, 0x80, 2);
+        machine.cam_insert(second).unwrap();
+        let third = frame(&mut machine, 0x80, 3);
+        machine.spill_push(&third).unwrap();
+        // The next ID would be 0xFFFF: renumber first.
+        let fourth = frame(&mut machine, 0x80, 4);
+        machine.cam_insert(fourth).unwrap();
+        let order: Vec<(u16, u16)> = machine
+            .all_frames_in_install_order()
+            .iter()
+            .map(|frame| (frame.install_id, frame.handler_pc))
+            .collect();
+        assert_eq!(order, [(0, 1), (1, 2), (2, 3), (3, 4)]);
+        assert_eq!(machine.stats.install_id_renumberings, 1);
+        assert_eq!(machine.find_frame(0x80).unwrap().0.handler_pc, 4);
+    }
+}
