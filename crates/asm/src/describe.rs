@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use cml_isa::{decode, write_operand};
+use cml_isa::decode;
 
 /// One instruction for traces and trap reports, e.g.
 /// "BZ v0, -3 (→ 0x0010 loop)".
@@ -23,23 +23,11 @@ pub fn describe_instruction(
         Err(illegal) => return format!(".insn {word:#06x} (illegal: {illegal})"),
     };
     let spec = instruction.mnemonic().spec();
-    let mut text = spec.name.to_string();
     let mut targets = Vec::new();
-    for (index, (field, &value)) in spec
-        .fields
-        .iter()
-        .zip(instruction.operands().as_slice())
-        .enumerate()
-    {
-        text.push_str(if index == 0 { " " } else { ", " });
-        if crate::disassemble::is_named_in_listings(field.kind) {
-            let _ = write!(text, "{}=", field.name);
-        }
-        let _ = write_operand(&mut text, field.kind, value);
-        if field.kind.is_pc_relative() {
-            targets.push(address.wrapping_add(1).wrapping_add(value as u16));
-        }
-    }
+    let mut text = crate::disassemble::write_instruction(&instruction, |offset| {
+        targets.push(address.wrapping_add(1).wrapping_add(offset as u16));
+        None
+    });
     if spec.trailing_words > 0 {
         let _ = write!(text, " {next_word:#06x}");
         targets.push(next_word);

@@ -29,6 +29,36 @@ pub(crate) fn is_named_in_listings(kind: OperandKind) -> bool {
     matches!(kind, OperandKind::Family | OperandKind::EffectOp)
 }
 
+/// An instruction's mnemonic and operands as the assembler reads them.
+/// `pc_relative` sees the raw offset of each pc-relative operand and may
+/// return the text to write instead of it (a label).
+pub(crate) fn write_instruction(
+    instruction: &Instruction,
+    mut pc_relative: impl FnMut(i32) -> Option<String>,
+) -> String {
+    let spec = instruction.mnemonic().spec();
+    let mut text = spec.name.to_string();
+    for (index, (field, &value)) in spec
+        .fields
+        .iter()
+        .zip(instruction.operands().as_slice())
+        .enumerate()
+    {
+        text.push_str(if index == 0 { " " } else { ", " });
+        if field.kind.is_pc_relative() {
+            if let Some(replacement) = pc_relative(value) {
+                text.push_str(&replacement);
+                continue;
+            }
+        }
+        if is_named_in_listings(field.kind) {
+            let _ = write!(text, "{}=", field.name);
+        }
+        let _ = write_operand(&mut text, field.kind, value);
+    }
+    text
+}
+
 /// The column where the address comment starts.
 const COMMENT_COLUMN: usize = 40;
 /// The number of words on one `.word` line.
@@ -571,26 +601,10 @@ impl<'a> Printer<'a> {
     }
 
     fn instruction(&mut self, address: u16, instruction: Instruction, trailing: Option<u16>) {
-        let spec = instruction.mnemonic().spec();
-        let mut text = spec.name.to_string();
-        for (index, (field, &value)) in spec
-            .fields
-            .iter()
-            .zip(instruction.operands().as_slice())
-            .enumerate()
-        {
-            text.push_str(if index == 0 { " " } else { ", " });
-            if field.kind.is_pc_relative() {
-                if let Some(name) = self.reference(relative_target(address, value)) {
-                    text.push_str(name);
-                    continue;
-                }
-            }
-            if is_named_in_listings(field.kind) {
-                let _ = write!(text, "{}=", field.name);
-            }
-            let _ = write_operand(&mut text, field.kind, value);
-        }
+        let mut text = write_instruction(&instruction, |offset| {
+            self.reference(relative_target(address, offset))
+                .map(str::to_string)
+        });
         let mut comment = format!("{address:04x}: {:#06x}", instruction.encode());
         if let Some(target) = trailing {
             let operand = match self.reference(target as i64) {

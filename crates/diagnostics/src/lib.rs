@@ -135,32 +135,36 @@ impl Diagnostic {
 
     /// Adds the primary label: where the problem is and what goes wrong.
     pub fn with_primary(
-        mut self,
+        self,
         file: usize,
         span: Range<usize>,
         message: impl Into<String>,
     ) -> Diagnostic {
-        self.labels.push(Label {
-            file,
-            span,
-            message: message.into(),
-            primary: true,
-        });
-        self
+        self.with_label(true, file, span, message.into())
     }
 
     /// Adds a secondary label: a related place.
     pub fn with_secondary(
-        mut self,
+        self,
         file: usize,
         span: Range<usize>,
         message: impl Into<String>,
     ) -> Diagnostic {
+        self.with_label(false, file, span, message.into())
+    }
+
+    fn with_label(
+        mut self,
+        primary: bool,
+        file: usize,
+        span: Range<usize>,
+        message: String,
+    ) -> Diagnostic {
         self.labels.push(Label {
             file,
             span,
-            message: message.into(),
-            primary: false,
+            message,
+            primary,
         });
         self
     }

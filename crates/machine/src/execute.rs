@@ -124,60 +124,32 @@ impl Machine {
     }
 
     /// The outer loop: runs [`hot_loop`] until it stops at something it
-    /// does not do itself, does that with the whole machine at hand, and
-    /// goes round again.
+    /// does not do itself, has the reference implementation do that one
+    /// instruction with the whole machine at hand, and goes round again.
+    /// With [`Engine::Reference`] every instruction takes the second path.
     fn run_until_limit(&mut self) -> RunOutcome {
         loop {
             if self.state != CoreState::Running {
                 return self.stopped_outcome();
             }
-            if self.engine == Engine::Reference {
-                match self.fuel() {
-                    0 => return RunOutcome::CycleLimit,
-                    _ => self.attempts += 1,
-                }
-                let pc = self.pc;
-                let op = self.decoded[pc as usize];
-                self.pc = pc.wrapping_add(1);
-                match self.execute_instruction(op, pc) {
-                    Ok(()) => {}
-                    Err(Exit::Halt) => {
-                        self.state = CoreState::Halted;
-                        return self.stopped_outcome();
-                    }
-                    Err(Exit::Fault(fault)) => {
-                        if let Some(outcome) = self.fail(fault, pc) {
-                            return outcome;
-                        }
+            match self.engine {
+                Engine::Fast => {
+                    if let HotExit::Limit = self.run_hot_loop() {
+                        return RunOutcome::CycleLimit;
                     }
                 }
-                continue;
+                Engine::Reference => {
+                    if self.fuel() == 0 {
+                        return RunOutcome::CycleLimit;
+                    }
+                    self.attempts += 1;
+                }
             }
-            let mut hot = HotState {
-                pc: self.pc as usize,
-                sp: self.sp as usize,
-                registers: self.registers,
-                fuel: self.fuel(),
-                hp: self.hp as usize,
-                stack_base: self.map.stack_base as usize,
-                lowest_sp: self.lowest_sp as usize,
-            };
-            let exit = hot_loop(&mut self.words, &mut self.decoded, &mut hot);
-            self.pc = hot.pc as u16;
-            self.sp = hot.sp as u16;
-            self.registers = hot.registers;
-            self.attempts = self.attempt_limit - hot.fuel;
-            self.lowest_sp = hot.lowest_sp as u16;
+            // One issued instruction, at pc, for the reference path.
             let pc = self.pc;
-            let result = match exit {
-                HotExit::Limit => return RunOutcome::CycleLimit,
-                HotExit::Slow => {
-                    let op = self.decoded[pc as usize];
-                    self.pc = pc.wrapping_add(1);
-                    self.execute_instruction(op, pc)
-                }
-            };
-            match result {
+            let op = self.decoded[pc as usize];
+            self.pc = pc.wrapping_add(1);
+            match self.execute_instruction(op, pc) {
                 Ok(()) => {}
                 Err(Exit::Halt) => {
                     self.state = CoreState::Halted;
@@ -190,6 +162,26 @@ impl Machine {
                 }
             }
         }
+    }
+
+    /// Runs [`hot_loop`] from the machine's state and writes its state back.
+    fn run_hot_loop(&mut self) -> HotExit {
+        let mut hot = HotState {
+            pc: self.pc as usize,
+            sp: self.sp as usize,
+            registers: self.registers,
+            fuel: self.fuel(),
+            hp: self.hp as usize,
+            stack_base: self.map.stack_base as usize,
+            lowest_sp: self.lowest_sp as usize,
+        };
+        let exit = hot_loop(&mut self.words, &mut self.decoded, &mut hot);
+        self.pc = hot.pc as u16;
+        self.sp = hot.sp as u16;
+        self.registers = hot.registers;
+        self.attempts = self.attempt_limit - hot.fuel;
+        self.lowest_sp = hot.lowest_sp as u16;
+        exit
     }
 
     /// Issues left before the limit, never negative: a limit already passed
