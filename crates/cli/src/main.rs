@@ -11,15 +11,16 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use cml_cli::{asm, disasm, isa, run};
+use cml_cli::{asm, check, disasm, isa, run};
 
 /// Assemble, disassemble and run programs for the effects-native 16-bit
-/// machine.
+/// machine, and check CML source.
 ///
 /// The machine has eight tagged registers, a handler CAM, and effects as
 /// instructions (PERF, RESU). `cml asm` turns assembly source into an
 /// image, `cml run` runs source or an image, `cml disasm` turns an image
-/// back into source, and `cml isa` lists the instruction set.
+/// back into source, `cml isa` lists the instruction set, and `cml check`
+/// checks CML source files.
 #[derive(Debug, Parser)]
 #[command(
     name = "cml",
@@ -42,6 +43,7 @@ enum Command {
     Disasm(disasm::DisasmArgs),
     Run(run::RunArgs),
     Isa(isa::IsaArgs),
+    Check(check::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Disasm(args) => disasm::disassemble_file(args),
         Command::Run(args) => run::run_program(args),
         Command::Isa(args) => isa::print_instruction_set(args),
+        Command::Check(args) => check::check_files(args),
     };
     ExitCode::from(ending.exit_code())
 }

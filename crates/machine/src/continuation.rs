@@ -106,7 +106,7 @@ impl Machine {
         self.write_word(start as u16, header.encode());
         self.write_word((start + 1) as u16, payload as u16);
         self.hp = (start + total) as u16;
-        let height = (self.hp - self.heap_start) as u32;
+        let height = self.hp.saturating_sub(self.heap_start) as u32;
         self.stats.peak_heap_words = self.stats.peak_heap_words.max(height);
         Ok((start + 1) as u16)
     }
@@ -140,7 +140,7 @@ impl Machine {
         let frame_count = self.count_frames(captured) as u32;
         let payload = CANONICAL_WORDS + 1 + slice_length as u32 + 2 + 5 * frame_count;
         if payload > u16::MAX as u32 {
-            let available = (self.sp - self.hp) as u32;
+            let available = self.sp.saturating_sub(self.hp) as u32;
             return Err(Fault::HeapExhausted {
                 requested: payload + 2,
                 available,

@@ -273,7 +273,7 @@ impl Machine {
         let mut stats = self.stats.clone();
         stats.cycles = self.cycles();
         stats.instructions = self.attempts - self.not_retired;
-        stats.peak_stack_words = (self.map.stack_base - self.lowest_sp) as u32;
+        stats.peak_stack_words = self.map.stack_base.saturating_sub(self.lowest_sp) as u32;
         stats
     }
 

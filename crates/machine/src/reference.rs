@@ -255,7 +255,7 @@ impl Machine {
         self.set_reg(vd, ((Tag::PTR.code() as u32) << TAG_SHIFT) | (start + 1));
         self.stats.allocations += 1;
         self.stats.allocated_words += total as u64;
-        let height = (self.hp - self.heap_start) as u32;
+        let height = self.hp.saturating_sub(self.heap_start) as u32;
         self.stats.peak_heap_words = self.stats.peak_heap_words.max(height);
         Ok(())
     }

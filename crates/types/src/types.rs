@@ -1,0 +1,339 @@
+//! Types and effect rows, and the table of inference variables.
+//!
+//! A [`Type`] or [`Row`] may contain inference variables; the [`Table`]
+//! records what each has been bound to (union-find without path
+//! compression: [`Table::resolve`] follows bindings) and, for unbound ones,
+//! the let-nesting level at which it was created, which is how
+//! generalisation knows which variables it may quantify (the "levels"
+//! technique of efficient Hindley-Milner).
+
+use std::fmt;
+
+/// An inference variable for a type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeVar(pub u32);
+
+/// An inference variable for a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RowVar(pub u32);
+
+/// A type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Type {
+    /// An inference variable.
+    Var(TypeVar),
+    /// A type constructor applied to arguments (`int`, `list int`).
+    Constructor(String, Vec<Type>),
+    /// `parameter -> result / row`.
+    Function(Box<Type>, Box<Type>, Row),
+    /// `(a, b, ...)`: at least two components.
+    Tuple(Vec<Type>),
+    /// `Cont(argument, answer, row)`: resuming with an `argument` yields an
+    /// `answer` and performs `row`.
+    Continuation(Box<Type>, Box<Type>, Row),
+}
+
+/// An effect label: an effect applied to its type arguments (`State int`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// The effect's name.
+    pub effect: String,
+    /// Its type arguments.
+    pub arguments: Vec<Type>,
+}
+
+/// An effect row (Leijen 2017): a sequence of labels, closed or ending in a
+/// row variable. Labels with the same name may repeat; their order
+/// matters (the first is the innermost).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Row {
+    /// `⟨⟩`.
+    Empty,
+    /// `⟨label | rest⟩`.
+    Extend(Box<Label>, Box<Row>),
+    /// A row variable.
+    Var(RowVar),
+}
+
+impl Type {
+    /// A nullary constructor (`int`).
+    pub fn named(name: &str) -> Type {
+        Type::Constructor(name.to_string(), Vec::new())
+    }
+
+    /// `a -> b / row`.
+    pub fn function(parameter: Type, result: Type, row: Row) -> Type {
+        Type::Function(Box::new(parameter), Box::new(result), row)
+    }
+}
+
+impl Row {
+    /// A row of these labels ending in `tail`.
+    pub fn from_labels(labels: Vec<Label>, tail: Row) -> Row {
+        labels
+            .into_iter()
+            .rev()
+            .fold(tail, |rest, label| Row::Extend(Box::new(label), Box::new(rest)))
+    }
+}
+
+/// What an inference variable stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Binding<T> {
+    /// Not yet known; created at this let-level.
+    Unbound { level: u32 },
+    /// Known.
+    Bound(T),
+}
+
+/// The inference variables of one inference run.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    types: Vec<Binding<Type>>,
+    rows: Vec<Binding<Row>>,
+    /// The current let-nesting level.
+    pub level: u32,
+}
+
+impl Table {
+    /// A fresh type variable at the current level.
+    pub fn fresh_type(&mut self) -> Type {
+        self.types.push(Binding::Unbound { level: self.level });
+        Type::Var(TypeVar(self.types.len() as u32 - 1))
+    }
+
+    /// A fresh row variable at the current level.
+    pub fn fresh_row(&mut self) -> Row {
+        self.rows.push(Binding::Unbound { level: self.level });
+        Row::Var(RowVar(self.rows.len() as u32 - 1))
+    }
+
+    /// What a type variable is bound to, if anything.
+    pub fn type_binding(&self, variable: TypeVar) -> Option<&Type> {
+        match &self.types[variable.0 as usize] {
+            Binding::Bound(ty) => Some(ty),
+            Binding::Unbound { .. } => None,
+        }
+    }
+
+    /// What a row variable is bound to, if anything.
+    pub fn row_binding(&self, variable: RowVar) -> Option<&Row> {
+        match &self.rows[variable.0 as usize] {
+            Binding::Bound(row) => Some(row),
+            Binding::Unbound { .. } => None,
+        }
+    }
+
+    /// The level of an unbound type variable.
+    pub fn type_level(&self, variable: TypeVar) -> Option<u32> {
+        match self.types[variable.0 as usize] {
+            Binding::Unbound { level } => Some(level),
+            Binding::Bound(_) => None,
+        }
+    }
+
+    /// The level of an unbound row variable.
+    pub fn row_level(&self, variable: RowVar) -> Option<u32> {
+        match self.rows[variable.0 as usize] {
+            Binding::Unbound { level } => Some(level),
+            Binding::Bound(_) => None,
+        }
+    }
+
+    pub(crate) fn bind_type(&mut self, variable: TypeVar, ty: Type) {
+        self.types[variable.0 as usize] = Binding::Bound(ty);
+    }
+
+    pub(crate) fn bind_row(&mut self, variable: RowVar, row: Row) {
+        self.rows[variable.0 as usize] = Binding::Bound(row);
+    }
+
+    pub(crate) fn lower_type_level(&mut self, variable: TypeVar, level: u32) {
+        if let Binding::Unbound { level: current } = &mut self.types[variable.0 as usize] {
+            *current = (*current).min(level);
+        }
+    }
+
+    pub(crate) fn lower_row_level(&mut self, variable: RowVar, level: u32) {
+        if let Binding::Unbound { level: current } = &mut self.rows[variable.0 as usize] {
+            *current = (*current).min(level);
+        }
+    }
+
+    /// Follows bindings at the top of a type (not inside it).
+    pub fn shallow(&self, ty: &Type) -> Type {
+        let mut current = ty.clone();
+        while let Type::Var(variable) = current {
+            match self.type_binding(variable) {
+                Some(bound) => current = bound.clone(),
+                None => break,
+            }
+        }
+        current
+    }
+
+    /// Follows bindings at the top of a row.
+    pub fn shallow_row(&self, row: &Row) -> Row {
+        let mut current = row.clone();
+        while let Row::Var(variable) = current {
+            match self.row_binding(variable) {
+                Some(bound) => current = bound.clone(),
+                None => break,
+            }
+        }
+        current
+    }
+
+    /// The type with every bound variable replaced, all the way down.
+    pub fn resolve(&self, ty: &Type) -> Type {
+        match self.shallow(ty) {
+            Type::Var(variable) => Type::Var(variable),
+            Type::Constructor(name, arguments) => {
+                Type::Constructor(name, arguments.iter().map(|a| self.resolve(a)).collect())
+            }
+            Type::Function(parameter, result, row) => Type::Function(
+                Box::new(self.resolve(&parameter)),
+                Box::new(self.resolve(&result)),
+                self.resolve_row(&row),
+            ),
+            Type::Tuple(items) => Type::Tuple(items.iter().map(|item| self.resolve(item)).collect()),
+            Type::Continuation(argument, answer, row) => Type::Continuation(
+                Box::new(self.resolve(&argument)),
+                Box::new(self.resolve(&answer)),
+                self.resolve_row(&row),
+            ),
+        }
+    }
+
+    /// The row with every bound variable replaced, all the way down.
+    pub fn resolve_row(&self, row: &Row) -> Row {
+        match self.shallow_row(row) {
+            Row::Empty => Row::Empty,
+            Row::Var(variable) => Row::Var(variable),
+            Row::Extend(label, rest) => Row::Extend(
+                Box::new(Label {
+                    effect: label.effect.clone(),
+                    arguments: label.arguments.iter().map(|a| self.resolve(a)).collect(),
+                }),
+                Box::new(self.resolve_row(&rest)),
+            ),
+        }
+    }
+}
+
+/// Writes types the way messages show them: `int -> list int / {IO | e}`,
+/// with variables named `a`, `b`, ... and row variables `e`, `e1`, ....
+pub struct Printer<'table> {
+    table: &'table Table,
+    type_names: Vec<TypeVar>,
+    row_names: Vec<RowVar>,
+}
+
+impl<'table> Printer<'table> {
+    /// A printer naming variables in order of appearance.
+    pub fn new(table: &'table Table) -> Printer<'table> {
+        Printer { table, type_names: Vec::new(), row_names: Vec::new() }
+    }
+
+    fn type_name(&mut self, variable: TypeVar) -> String {
+        let index = match self.type_names.iter().position(|v| *v == variable) {
+            Some(index) => index,
+            None => {
+                self.type_names.push(variable);
+                self.type_names.len() - 1
+            }
+        };
+        let letter = (b'a' + (index % 26) as u8) as char;
+        if index < 26 {
+            letter.to_string()
+        } else {
+            format!("{letter}{}", index / 26)
+        }
+    }
+
+    fn row_name(&mut self, variable: RowVar) -> String {
+        let index = match self.row_names.iter().position(|v| *v == variable) {
+            Some(index) => index,
+            None => {
+                self.row_names.push(variable);
+                self.row_names.len() - 1
+            }
+        };
+        if index == 0 {
+            "e".to_string()
+        } else {
+            format!("e{index}")
+        }
+    }
+
+    /// A type as text.
+    pub fn ty(&mut self, ty: &Type) -> String {
+        self.ty_at(ty, 0)
+    }
+
+    /// Precedence: 0 anywhere, 1 as an arrow's parameter, 2 as an argument.
+    fn ty_at(&mut self, ty: &Type, precedence: u8) -> String {
+        let ty = self.table.shallow(ty);
+        let (text, own) = match &ty {
+            Type::Var(variable) => (self.type_name(*variable), 3),
+            Type::Constructor(name, arguments) if arguments.is_empty() => (name.clone(), 3),
+            Type::Constructor(name, arguments) => {
+                let arguments: Vec<String> = arguments.iter().map(|a| self.ty_at(a, 2)).collect();
+                (format!("{name} {}", arguments.join(" ")), 2)
+            }
+            Type::Tuple(items) => {
+                let items: Vec<String> = items.iter().map(|item| self.ty_at(item, 0)).collect();
+                (format!("({})", items.join(", ")), 3)
+            }
+            Type::Function(parameter, result, row) => {
+                let parameter = self.ty_at(parameter, 1);
+                let result = self.ty_at(result, 1);
+                let row = self.row(row);
+                (format!("{parameter} -> {result} / {row}"), 0)
+            }
+            Type::Continuation(argument, answer, row) => {
+                let argument = self.ty_at(argument, 2);
+                let answer = self.ty_at(answer, 2);
+                let row = self.row(row);
+                (format!("continuation {argument} {answer} {row}"), 2)
+            }
+        };
+        if own < precedence {
+            format!("({text})")
+        } else {
+            text
+        }
+    }
+
+    /// A row as text: `{}`, `{IO, Mem}`, `{IO | e}`.
+    pub fn row(&mut self, row: &Row) -> String {
+        let mut labels = Vec::new();
+        let mut current = self.table.shallow_row(row);
+        let tail = loop {
+            match current {
+                Row::Empty => break None,
+                Row::Var(variable) => break Some(self.row_name(variable)),
+                Row::Extend(label, rest) => {
+                    let mut text = label.effect.clone();
+                    for argument in &label.arguments {
+                        text.push(' ');
+                        text.push_str(&self.ty_at(argument, 2));
+                    }
+                    labels.push(text);
+                    current = self.table.shallow_row(&rest);
+                }
+            }
+        };
+        match tail {
+            None => format!("{{{}}}", labels.join(", ")),
+            Some(tail) if labels.is_empty() => tail,
+            Some(tail) => format!("{{{} | {tail}}}", labels.join(", ")),
+        }
+    }
+}
+
+impl fmt::Display for TypeVar {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "t{}", self.0)
+    }
+}

@@ -1,0 +1,282 @@
+//! Unification of types and of effect rows.
+//!
+//! Types unify structurally, binding variables after an occurs check and
+//! lowering the level of every variable in the bound type to the level of
+//! the variable bound (so generalisation stays sound).
+//!
+//! Rows unify by Leijen's rewriting (Leijen 2017, "Type directed
+//! compilation of row-typed algebraic effects", §3): to unify `⟨l | r⟩`
+//! with `s`, rewrite `s` into `⟨l' | s'⟩` where `l'` is the first label in
+//! `s` with `l`'s name, then unify `l` with `l'` and `r` with `s'`. If `s`
+//! has no such label but ends in a variable `ρ`, bind `ρ := ⟨l'' | ρ'⟩`
+//! with `l''` fresh. If `s` is closed, the rows do not unify: that is how
+//! "this effect is not handled" surfaces.
+//!
+//! Example: `⟨IO | ρ1⟩ ~ ⟨Mem, IO⟩`. Rewriting `⟨Mem, IO⟩` for `IO` finds
+//! it second: `⟨IO | ⟨Mem⟩⟩`. The labels unify; then `ρ1 ~ ⟨Mem⟩` binds
+//! `ρ1`. Unifying `⟨IO | ρ⟩ ~ ⟨Mem | ρ⟩` instead would rewrite the right
+//! side by binding `ρ := ⟨IO | ρ'⟩` and then need `ρ ~ ⟨Mem | ρ'⟩` with `ρ`
+//! already bound by the rewriting itself: the side condition on tails
+//! rejects it, as the row would be infinite.
+
+use crate::types::{Label, Row, Table, Type, TypeVar};
+
+/// Why two types or rows do not unify.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mismatch {
+    /// Different shapes or constructors.
+    Types(Type, Type),
+    /// A variable would contain itself.
+    Infinite(Type, Type),
+    /// A closed row lacks an effect the other side has.
+    MissingEffect {
+        /// The effect.
+        effect: String,
+        /// The closed row.
+        row: Row,
+    },
+    /// The rows would be infinite (Leijen's tail condition).
+    InfiniteRow(Row, Row),
+}
+
+impl Table {
+    /// Unifies two types.
+    pub fn unify(&mut self, left: &Type, right: &Type) -> Result<(), Mismatch> {
+        let left = self.shallow(left);
+        let right = self.shallow(right);
+        match (&left, &right) {
+            (Type::Var(a), Type::Var(b)) if a == b => Ok(()),
+            (Type::Var(variable), other) | (other, Type::Var(variable)) => {
+                self.bind_type_variable(*variable, other)
+            }
+            (Type::Constructor(a, arguments_a), Type::Constructor(b, arguments_b))
+                if a == b && arguments_a.len() == arguments_b.len() =>
+            {
+                for (x, y) in arguments_a.iter().zip(arguments_b) {
+                    self.unify(x, y).map_err(|_| Mismatch::Types(left.clone(), right.clone()))?;
+                }
+                Ok(())
+            }
+            (Type::Tuple(a), Type::Tuple(b)) if a.len() == b.len() => {
+                for (x, y) in a.iter().zip(b) {
+                    self.unify(x, y)?;
+                }
+                Ok(())
+            }
+            (Type::Function(p1, r1, e1), Type::Function(p2, r2, e2))
+            | (Type::Continuation(p1, r1, e1), Type::Continuation(p2, r2, e2))
+                if std::mem::discriminant(&left) == std::mem::discriminant(&right) =>
+            {
+                self.unify(p1, p2)?;
+                self.unify(r1, r2)?;
+                self.unify_rows(e1, e2)
+            }
+            _ => Err(Mismatch::Types(left, right)),
+        }
+    }
+
+    fn bind_type_variable(&mut self, variable: TypeVar, ty: &Type) -> Result<(), Mismatch> {
+        let level = self.type_level(variable).unwrap_or(u32::MAX);
+        if self.occurs_and_adjust(variable, level, ty) {
+            return Err(Mismatch::Infinite(Type::Var(variable), self.resolve(ty)));
+        }
+        self.bind_type(variable, ty.clone());
+        Ok(())
+    }
+
+    /// Whether `variable` occurs in `ty`; lowers the levels of the
+    /// variables in `ty` to `level` on the way.
+    fn occurs_and_adjust(&mut self, variable: TypeVar, level: u32, ty: &Type) -> bool {
+        match self.shallow(ty) {
+            Type::Var(other) => {
+                self.lower_type_level(other, level);
+                other == variable
+            }
+            Type::Constructor(_, arguments) | Type::Tuple(arguments) => {
+                arguments.iter().any(|a| self.occurs_and_adjust(variable, level, a))
+            }
+            Type::Function(parameter, result, row) | Type::Continuation(parameter, result, row) => {
+                self.occurs_and_adjust(variable, level, &parameter)
+                    | self.occurs_and_adjust(variable, level, &result)
+                    | self.occurs_in_row(variable, level, &row)
+            }
+        }
+    }
+
+    fn occurs_in_row(&mut self, variable: TypeVar, level: u32, row: &Row) -> bool {
+        match self.shallow_row(row) {
+            Row::Empty => false,
+            Row::Var(row_variable) => {
+                self.lower_row_level(row_variable, level);
+                false
+            }
+            Row::Extend(label, rest) => {
+                label.arguments.iter().any(|a| self.occurs_and_adjust(variable, level, a))
+                    | self.occurs_in_row(variable, level, &rest)
+            }
+        }
+    }
+
+    /// Unifies two rows (Leijen's rewriting; see the module comment).
+    pub fn unify_rows(&mut self, left: &Row, right: &Row) -> Result<(), Mismatch> {
+        let left = self.shallow_row(left);
+        let right = self.shallow_row(right);
+        match (&left, &right) {
+            (Row::Empty, Row::Empty) => Ok(()),
+            (Row::Var(a), Row::Var(b)) if a == b => Ok(()),
+            (Row::Var(variable), other) | (other, Row::Var(variable)) => {
+                if self.row_contains_variable(other, *variable) {
+                    return Err(Mismatch::InfiniteRow(left.clone(), right.clone()));
+                }
+                let level = self.row_level(*variable).unwrap_or(u32::MAX);
+                self.lower_levels_in_row(other, level);
+                self.bind_row(*variable, other.clone());
+                Ok(())
+            }
+            (Row::Extend(label, rest), other) | (other, Row::Extend(label, rest)) => {
+                let tail_before = self.row_tail(rest);
+                let (found, remainder) = self.rewrite(other, label)?;
+                if let Some(tail) = tail_before {
+                    if self.row_binding(tail).is_some() {
+                        return Err(Mismatch::InfiniteRow(left.clone(), right.clone()));
+                    }
+                }
+                for (x, y) in label.arguments.iter().zip(&found.arguments) {
+                    self.unify(x, y)?;
+                }
+                self.unify_rows(rest, &remainder)
+            }
+        }
+    }
+
+    /// Rewrites `row` to bring the first label named like `wanted` to the
+    /// front: returns that label and the rest of the row.
+    fn rewrite(&mut self, row: &Row, wanted: &Label) -> Result<(Label, Row), Mismatch> {
+        match self.shallow_row(row) {
+            Row::Empty => Err(Mismatch::MissingEffect {
+                effect: wanted.effect.clone(),
+                row: self.resolve_row(row),
+            }),
+            Row::Extend(label, rest) if label.effect == wanted.effect => Ok((*label, *rest)),
+            Row::Extend(label, rest) => {
+                let (found, remainder) = self.rewrite(&rest, wanted)?;
+                Ok((found, Row::Extend(label, Box::new(remainder))))
+            }
+            Row::Var(variable) => {
+                let level = self.row_level(variable).unwrap_or(u32::MAX);
+                let saved = self.level;
+                self.level = level;
+                let arguments = wanted.arguments.iter().map(|_| self.fresh_type()).collect();
+                let tail = self.fresh_row();
+                self.level = saved;
+                let label = Label { effect: wanted.effect.clone(), arguments };
+                self.bind_row(variable, Row::Extend(Box::new(label.clone()), Box::new(tail.clone())));
+                Ok((label, tail))
+            }
+        }
+    }
+
+    /// The variable a row ends in, if open.
+    fn row_tail(&self, row: &Row) -> Option<crate::types::RowVar> {
+        match self.shallow_row(row) {
+            Row::Empty => None,
+            Row::Var(variable) => Some(variable),
+            Row::Extend(_, rest) => self.row_tail(&rest),
+        }
+    }
+
+    fn row_contains_variable(&self, row: &Row, variable: crate::types::RowVar) -> bool {
+        self.row_tail(row) == Some(variable)
+    }
+
+    fn lower_levels_in_row(&mut self, row: &Row, level: u32) {
+        match self.shallow_row(row) {
+            Row::Empty => {}
+            Row::Var(variable) => self.lower_row_level(variable, level),
+            Row::Extend(label, rest) => {
+                for argument in &label.arguments {
+                    self.occurs_and_adjust(TypeVar(u32::MAX), level, argument);
+                }
+                self.lower_levels_in_row(&rest, level);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Printer;
+
+    fn label(name: &str) -> Label {
+        Label { effect: name.to_string(), arguments: Vec::new() }
+    }
+
+    fn closed(names: &[&str]) -> Row {
+        Row::from_labels(names.iter().map(|n| label(n)).collect(), Row::Empty)
+    }
+
+    #[test]
+    fn an_open_row_absorbs_what_it_lacks() {
+        let mut table = Table::default();
+        let tail = table.fresh_row();
+        let open = Row::from_labels(vec![label("IO")], tail.clone());
+        table.unify_rows(&open, &closed(&["Mem", "IO"])).unwrap();
+        assert_eq!(Printer::new(&table).row(&tail), "{Mem}");
+    }
+
+    #[test]
+    fn a_closed_row_without_the_effect_fails() {
+        let mut table = Table::default();
+        let error = table.unify_rows(&closed(&["IO"]), &closed(&["Mem"])).unwrap_err();
+        assert!(matches!(error, Mismatch::MissingEffect { ref effect, .. } if effect == "IO" || effect == "Mem"));
+    }
+
+    #[test]
+    fn order_of_different_labels_does_not_matter_but_duplicates_count() {
+        let mut table = Table::default();
+        table.unify_rows(&closed(&["IO", "Mem"]), &closed(&["Mem", "IO"])).unwrap();
+        assert!(table.unify_rows(&closed(&["IO", "IO"]), &closed(&["IO"])).is_err());
+    }
+
+    #[test]
+    fn the_tail_condition_rejects_infinite_rows() {
+        let mut table = Table::default();
+        let tail = table.fresh_row();
+        let left = Row::from_labels(vec![label("IO")], tail.clone());
+        let right = Row::from_labels(vec![label("Mem")], tail);
+        assert!(matches!(table.unify_rows(&left, &right), Err(Mismatch::InfiniteRow(..))));
+    }
+
+    #[test]
+    fn label_arguments_unify() {
+        let mut table = Table::default();
+        let a = table.fresh_type();
+        let state = |ty: Type| Label { effect: "State".into(), arguments: vec![ty] };
+        let left = Row::from_labels(vec![state(a.clone())], Row::Empty);
+        let right = Row::from_labels(vec![state(Type::named("int"))], Row::Empty);
+        table.unify_rows(&left, &right).unwrap();
+        assert_eq!(Printer::new(&table).ty(&a), "int");
+    }
+
+    #[test]
+    fn functions_print_with_their_rows() {
+        let mut table = Table::default();
+        let a = table.fresh_type();
+        let e = table.fresh_row();
+        let ty = Type::function(
+            a.clone(),
+            Type::Constructor("list".into(), vec![a]),
+            Row::from_labels(vec![label("IO")], e),
+        );
+        assert_eq!(Printer::new(&table).ty(&ty), "a -> list a / {IO | e}");
+    }
+
+    #[test]
+    fn occurs_check() {
+        let mut table = Table::default();
+        let a = table.fresh_type();
+        let list = Type::Constructor("list".into(), vec![a.clone()]);
+        assert!(matches!(table.unify(&a, &list), Err(Mismatch::Infinite(..))));
+    }
+}
