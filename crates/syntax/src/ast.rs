@@ -38,12 +38,18 @@ pub struct Path {
 impl Path {
     /// The last segment.
     pub fn last(&self) -> &Name {
-        self.segments.last().expect("a path has at least one segment")
+        self.segments
+            .last()
+            .expect("a path has at least one segment")
     }
 
     /// The segments joined with dots.
     pub fn dotted(&self) -> String {
-        self.segments.iter().map(|name| name.text.as_str()).collect::<Vec<_>>().join(".")
+        self.segments
+            .iter()
+            .map(|name| name.text.as_str())
+            .collect::<Vec<_>>()
+            .join(".")
     }
 }
 
@@ -626,6 +632,9 @@ pub struct Arm {
 
 /// A handler clause.
 #[derive(Clone, Debug, PartialEq, Eq)]
+// A handler has a handful of clauses, so the size of the error variant
+// does not matter, and unboxed fields keep the checker's patterns plain.
+#[allow(clippy::large_enum_variant)]
 pub enum Clause {
     /// `| E.op p, k -> body [with state := v]`, also written
     /// `| Op p k ->` (chapter 10) or `| E.op(p), k ->`.

@@ -186,7 +186,11 @@ fn expected_hint(expected: &str, found: TokenKind) -> String {
         return "the file ends in the middle of a construct; finish it or remove it".to_string();
     }
     if let Some(spelling) = found.spelling() {
-        if spelling.chars().nth(1).is_some_and(|c| c.is_ascii_lowercase()) {
+        if spelling
+            .chars()
+            .nth(1)
+            .is_some_and(|c| c.is_ascii_lowercase())
+        {
             return format!("{spelling} is a keyword; it cannot be used as a name or start this");
         }
     }

@@ -357,8 +357,12 @@ pub fn lex(source: &str) -> (Vec<Token>, Vec<LexError>) {
             Err(()) if source[span.start..].starts_with('"') => {
                 // A string with no closing quote on its line: report it once
                 // and skip to the end of the line.
-                let line_end = source[span.start..].find('\n').map_or(source.len(), |i| span.start + i);
-                errors.push(LexError::UnterminatedString { span: span.start..line_end });
+                let line_end = source[span.start..]
+                    .find('\n')
+                    .map_or(source.len(), |i| span.start + i);
+                errors.push(LexError::UnterminatedString {
+                    span: span.start..line_end,
+                });
                 if line_end > span.end {
                     lexer.bump(line_end - span.end);
                 }
@@ -369,14 +373,26 @@ pub fn lex(source: &str) -> (Vec<Token>, Vec<LexError>) {
                 TokenKind::Unknown
             }
         };
-        let line_start = source[..span.start].rfind('\n').map_or(0, |index| index + 1);
+        let line_start = source[..span.start]
+            .rfind('\n')
+            .map_or(0, |index| index + 1);
         let column = source[line_start..span.start].chars().count() as u32;
         let starts_line = line_start != last_line_start;
         last_line_start = line_start;
-        tokens.push(Token { kind, span, column, starts_line });
+        tokens.push(Token {
+            kind,
+            span,
+            column,
+            starts_line,
+        });
     }
     let end = source.len();
-    tokens.push(Token { kind: TokenKind::EndOfInput, span: end..end, column: 0, starts_line: true });
+    tokens.push(Token {
+        kind: TokenKind::EndOfInput,
+        span: end..end,
+        column: 0,
+        starts_line: true,
+    });
     (tokens, errors)
 }
 
@@ -419,9 +435,24 @@ mod tests {
         assert_eq!(
             kinds("let rec f (x : 'a) = perform IO.print \"hi\" :: []"),
             [
-                Let, Rec, LowerName, LeftParen, LowerName, Colon, QuotedName, RightParen, Equal,
-                Perform, UpperName, Dot, LowerName, String, ColonColon, LeftBracket,
-                RightBracket, EndOfInput
+                Let,
+                Rec,
+                LowerName,
+                LeftParen,
+                LowerName,
+                Colon,
+                QuotedName,
+                RightParen,
+                Equal,
+                Perform,
+                UpperName,
+                Dot,
+                LowerName,
+                String,
+                ColonColon,
+                LeftBracket,
+                RightBracket,
+                EndOfInput
             ]
         );
     }
@@ -447,13 +478,21 @@ mod tests {
     #[test]
     fn c_style_comments_strings_and_floats() {
         use TokenKind::*;
-        assert_eq!(kinds("effect U { /* raw */ }"), [Effect, UpperName, LeftBrace, RightBrace, EndOfInput]);
+        assert_eq!(
+            kinds("effect U { /* raw */ }"),
+            [Effect, UpperName, LeftBrace, RightBrace, EndOfInput]
+        );
         let (_, errors) = lex("x /* open");
         assert!(matches!(errors[..], [LexError::UnterminatedComment { .. }]));
         let (tokens, errors) = lex("f \"abc\ng");
-        assert!(matches!(errors[..], [LexError::UnterminatedString { span: ref s }] if *s == (2..6)));
+        assert!(
+            matches!(errors[..], [LexError::UnterminatedString { span: ref s }] if *s == (2..6))
+        );
         assert_eq!(tokens.len(), 3);
-        assert_eq!(kinds("3.14 x.y"), [Float, LowerName, Dot, LowerName, EndOfInput]);
+        assert_eq!(
+            kinds("3.14 x.y"),
+            [Float, LowerName, Dot, LowerName, EndOfInput]
+        );
         assert_eq!(kinds("'\\x41'"), [Char, EndOfInput]);
     }
 

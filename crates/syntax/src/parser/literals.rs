@@ -7,19 +7,6 @@ use crate::token::TokenKind;
 use crate::SyntaxError;
 
 impl Parser<'_> {
-    /// Whether the current token is a literal (`()` is handled by callers).
-    pub(super) fn at_literal(&self) -> bool {
-        matches!(
-            self.peek(),
-            TokenKind::Integer
-                | TokenKind::Float
-                | TokenKind::Char
-                | TokenKind::String
-                | TokenKind::True
-                | TokenKind::False
-        )
-    }
-
     /// literal ::= Integer | Char | String | 'true' | 'false'
     ///
     /// Call at a literal token. Returns `None` for a float (reported).
@@ -31,12 +18,16 @@ impl Parser<'_> {
             TokenKind::Integer => match integer_value(text) {
                 Some(value) => LiteralValue::Integer(if negative { -value } else { value }),
                 None => {
-                    self.report(SyntaxError::IntegerTooLarge { span: token.span.clone() });
+                    self.report(SyntaxError::IntegerTooLarge {
+                        span: token.span.clone(),
+                    });
                     LiteralValue::Integer(0)
                 }
             },
             TokenKind::Float => {
-                self.report(SyntaxError::FloatLiteral { span: token.span.clone() });
+                self.report(SyntaxError::FloatLiteral {
+                    span: token.span.clone(),
+                });
                 return None;
             }
             TokenKind::Char => {
@@ -44,12 +35,16 @@ impl Parser<'_> {
                 let (bytes, bad) = unescape(body);
                 for range in bad {
                     let at = token.span.start + 1;
-                    self.report(SyntaxError::BadEscape { span: at + range.start..at + range.end });
+                    self.report(SyntaxError::BadEscape {
+                        span: at + range.start..at + range.end,
+                    });
                 }
                 match bytes[..] {
                     [byte] => LiteralValue::Char(byte),
                     _ => {
-                        self.report(SyntaxError::CharacterNotByte { span: token.span.clone() });
+                        self.report(SyntaxError::CharacterNotByte {
+                            span: token.span.clone(),
+                        });
                         LiteralValue::Char(0)
                     }
                 }
@@ -59,7 +54,9 @@ impl Parser<'_> {
                 let (bytes, bad) = unescape(body);
                 for range in bad {
                     let at = token.span.start + 1;
-                    self.report(SyntaxError::BadEscape { span: at + range.start..at + range.end });
+                    self.report(SyntaxError::BadEscape {
+                        span: at + range.start..at + range.end,
+                    });
                 }
                 LiteralValue::String(String::from_utf8_lossy(&bytes).into_owned())
             }
@@ -116,7 +113,8 @@ fn unescape(body: &str) -> (Vec<u8>, Vec<std::ops::Range<usize>>) {
                 let low = high.and_then(|_| chars.next_if(|(_, c)| c.is_ascii_hexdigit()));
                 match (high, low) {
                     (Some((_, high)), Some((_, low))) => {
-                        let value = high.to_digit(16).unwrap_or(0) * 16 + low.to_digit(16).unwrap_or(0);
+                        let value =
+                            high.to_digit(16).unwrap_or(0) * 16 + low.to_digit(16).unwrap_or(0);
                         value as u8
                     }
                     _ => {

@@ -215,7 +215,10 @@ impl<'s> Parser<'s> {
     fn name(&mut self) -> Name {
         let text = self.text().to_string();
         let token = self.advance();
-        Name { text, span: token.span }
+        Name {
+            text,
+            span: token.span,
+        }
     }
 
     /// Whether the current token begins a line at column 0 and begins a
@@ -313,10 +316,16 @@ impl<'s> Parser<'s> {
             }
             None => {
                 let span = self.token().span.clone();
-                if self.quiet_at != Some(self.position) || !matches!(self.peek(), TokenKind::EndOfInput) {
+                if self.quiet_at != Some(self.position)
+                    || !matches!(self.peek(), TokenKind::EndOfInput)
+                {
                     self.quiet_at = Some(self.position);
                 }
-                self.report(SyntaxError::Unclosed { open, open_span, span });
+                self.report(SyntaxError::Unclosed {
+                    open,
+                    open_span,
+                    span,
+                });
             }
         }
         false
@@ -359,7 +368,10 @@ impl<'s> Parser<'s> {
         loop {
             let token = self.token();
             if token.kind == TokenKind::EndOfInput
-                || (self.position > begin && token.starts_line && token.column == 0 && is_item_keyword(token.kind))
+                || (self.position > begin
+                    && token.starts_line
+                    && token.column == 0
+                    && is_item_keyword(token.kind))
             {
                 break;
             }
@@ -417,7 +429,10 @@ impl<'s> Parser<'s> {
                 _ => break,
             }
         }
-        Path { segments, span: self.span_from(start) }
+        Path {
+            segments,
+            span: self.span_from(start),
+        }
     }
 
     // ----- The module -------------------------------------------------------
@@ -437,7 +452,10 @@ impl<'s> Parser<'s> {
             // Something that is not a declaration: report it (unless the
             // item just reported why it stopped) and skip to the next one.
             if !self.failed_since(errors_before) {
-                self.expected("a declaration (`let`, `type`, `effect` or `handler`)", "the top level");
+                self.expected(
+                    "a declaration (`let`, `type`, `effect` or `handler`)",
+                    "the top level",
+                );
             }
             let start = self.start();
             if !self.at(TokenKind::EndOfInput) {
@@ -452,9 +470,12 @@ impl<'s> Parser<'s> {
     }
 }
 
-/// `let`, `type`, `effect` or `handler`.
+/// `let`, `type`, `effect`, `handler` or `val`.
 fn is_item_keyword(kind: TokenKind) -> bool {
-    matches!(kind, TokenKind::Let | TokenKind::Type | TokenKind::Effect | TokenKind::Handler)
+    matches!(
+        kind,
+        TokenKind::Let | TokenKind::Type | TokenKind::Effect | TokenKind::Handler | TokenKind::Val
+    )
 }
 
 /// A token that opens a bracket.

@@ -31,10 +31,19 @@ impl Parser<'_> {
                 TypeExpr::WithRow { ty, row, .. } => (ty, Some(row)),
                 other => (Box::new(other), None),
             };
-            TypeExpr::Function { parameter: Box::new(left), result, row, span: self.span_from(start) }
+            TypeExpr::Function {
+                parameter: Box::new(left),
+                result,
+                row,
+                span: self.span_from(start),
+            }
         } else if self.eat(TokenKind::Slash) {
             let row = self.effect_row();
-            TypeExpr::WithRow { ty: Box::new(left), row, span: self.span_from(start) }
+            TypeExpr::WithRow {
+                ty: Box::new(left),
+                row,
+                span: self.span_from(start),
+            }
         } else {
             left
         };
@@ -74,7 +83,10 @@ impl Parser<'_> {
                 TypeExpr::Error(self.span_from(start))
             }
             1 => atoms.pop().unwrap_or(TypeExpr::Error(start..start)),
-            _ => TypeExpr::Apply { atoms, span: self.span_from(start) },
+            _ => TypeExpr::Apply {
+                atoms,
+                span: self.span_from(start),
+            },
         }
     }
 
@@ -97,7 +109,10 @@ impl Parser<'_> {
             // of chapter 13's linear type (`type linear region`).
             TokenKind::LowerName | TokenKind::Region => {
                 let name = self.name();
-                TypeExpr::Name(Path { span: name.span.clone(), segments: vec![name] })
+                TypeExpr::Name(Path {
+                    span: name.span.clone(),
+                    segments: vec![name],
+                })
             }
             TokenKind::UpperName => TypeExpr::Name(self.path()),
             TokenKind::QuotedName => TypeExpr::Variable(self.name()),
@@ -156,9 +171,15 @@ impl Parser<'_> {
             let name = self.name();
             self.expect(TokenKind::Colon, "a record field");
             let ty = self.type_expr();
-            fields.push(FieldDecl { mutable, name, ty, span: self.span_from(start) });
+            fields.push(FieldDecl {
+                mutable,
+                name,
+                ty,
+                span: self.span_from(start),
+            });
             let separated = self.eat(TokenKind::Semicolon);
-            if !separated && !(self.token().starts_line && !self.at(TokenKind::RightBrace)) {
+            let next_line_field = self.token().starts_line && !self.at(TokenKind::RightBrace);
+            if !separated && !next_line_field {
                 break;
             }
         }
@@ -172,7 +193,11 @@ impl Parser<'_> {
         let mut tail = None;
         let Some(open) = self.eat_token(TokenKind::LeftBrace) else {
             self.expected("an effect row `{...}`", "an effect row");
-            return EffectRow { effects, tail, span: self.span_from(start) };
+            return EffectRow {
+                effects,
+                tail,
+                span: self.span_from(start),
+            };
         };
         if !self.at(TokenKind::RightBrace) && !self.at(TokenKind::Bar) {
             loop {
@@ -190,6 +215,10 @@ impl Parser<'_> {
             }
         }
         self.close(TokenKind::LeftBrace, open.span, TokenKind::RightBrace);
-        EffectRow { effects, tail, span: self.span_from(start) }
+        EffectRow {
+            effects,
+            tail,
+            span: self.span_from(start),
+        }
     }
 }
