@@ -12,6 +12,7 @@
 
 pub mod declarations;
 mod error;
+pub mod exhaustiveness;
 pub mod resolve;
 
 pub use error::CheckError;
