@@ -34,6 +34,17 @@ pub enum SyntaxError {
         /// What was being read ("a match arm", "a type declaration").
         context: &'static str,
     },
+    /// A construct cut short by the next declaration: the token where more
+    /// was required begins a line at column 0 with `let`, `type`, `effect`,
+    /// `handler` or `val`.
+    MissingBeforeDeclaration {
+        /// What would have been accepted, in words.
+        expected: String,
+        /// The end of the last token of the unfinished construct.
+        span: Span,
+        /// What was being read.
+        context: &'static str,
+    },
     /// An opening bracket whose closing one never came.
     Unclosed {
         /// The opening token.
@@ -89,6 +100,7 @@ impl SyntaxError {
             | SyntaxError::UnterminatedComment { span }
             | SyntaxError::UnterminatedString { span }
             | SyntaxError::Expected { span, .. }
+            | SyntaxError::MissingBeforeDeclaration { span, .. }
             | SyntaxError::Unclosed { span, .. }
             | SyntaxError::IntegerTooLarge { span }
             | SyntaxError::FloatLiteral { span }
@@ -123,6 +135,18 @@ impl SyntaxError {
                     .with_primary(file, span.clone(), format!("found {} here", found.describe()))
                     .with_note(format!("while reading {context}"))
                     .with_hint(expected_hint(expected, *found))
+            }
+            SyntaxError::MissingBeforeDeclaration { expected, span, context } => {
+                Diagnostic::error(format!("expected {expected}"))
+                    .with_code("syntax::missing")
+                    .with_primary(file, span.clone(), format!("{expected} is missing here"))
+                    .with_note(format!(
+                        "while reading {context}; the next line starts a new declaration at column 0, \
+                         so this one ends here"
+                    ))
+                    .with_hint(format!(
+                        "write {expected} here, or indent the next line if it belongs to this definition"
+                    ))
             }
             SyntaxError::Unclosed { open, open_span, span } => Diagnostic::error(format!(
                 "unclosed {}",

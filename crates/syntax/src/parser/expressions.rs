@@ -255,6 +255,12 @@ impl Parser<'_> {
     ///          | 'not' application | application
     fn prefix(&mut self) -> Expr {
         let start = self.start();
+        if self.at_item_start() {
+            // A declaration at column 0 is the next item, not a `let ... in`
+            // of this one: the expression is missing.
+            self.expected("an expression", "an expression");
+            return Expr::Error(start..start);
+        }
         match self.peek() {
             TokenKind::Let => self.let_expression(),
             TokenKind::Fun => self.lambda(),

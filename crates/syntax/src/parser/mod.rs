@@ -238,6 +238,15 @@ impl<'s> Parser<'s> {
             return;
         }
         self.quiet_at = Some(self.position);
+        if self.position > 0 && self.at_item_start() && !self.at(TokenKind::EndOfInput) {
+            let at = self.last_end;
+            self.errors.push(SyntaxError::MissingBeforeDeclaration {
+                expected: expected.into(),
+                span: at..at,
+                context,
+            });
+            return;
+        }
         let token = self.token();
         self.errors.push(SyntaxError::Expected {
             expected: expected.into(),
