@@ -1,0 +1,805 @@
+//! Linearity: every linear value is used at most once on every path, and
+//! a linear value left unused is reported (spec-gaps item 18,
+//! `docs/cml-types.md` "Linearity").
+//!
+//! Input: a parsed module and [`LinearityFacts`], which say which binders
+//! hold linear values (the type checker knows: continuations, values of
+//! types declared `type linear`, and records or sums holding them) and
+//! which record fields are linear. Output: every [`LinearityError`]. This
+//! pass must not know how types are inferred: it walks the syntax tree
+//! with the facts it is given, plus two it can see for itself: the
+//! continuation of a handler clause, and a name bound to `reify e`, are
+//! always linear.
+//!
+//! # How it works
+//!
+//! The walk keeps, for each linear variable in scope, whether it is
+//! unused, used, or used on some paths only. Evaluation order is the
+//! order of the tree (left to right, a sequence's first part first). At a
+//! branch (`if`, the arms of a `match`, the clauses of a handler) each
+//! branch starts from the state before it, and afterwards a variable is
+//! used if every branch used it, unused if none did, and "used on some
+//! paths" otherwise. A second use of a variable that is used, or used on
+//! some paths, is an error that shows both uses. When a variable goes out
+//! of scope unused, or used on some paths only, it has been dropped: a
+//! warning, unless its name starts with `_`, which says the drop is meant.
+//!
+//! Reading a non-linear field of a linear record (`p.id`) copies the field
+//! and does not use the record; reading a linear field (`p.k`) moves it
+//! out and uses the record. A linear variable from outside a `loop` used
+//! inside it would be used once per iteration, and is an error.
+//!
+//! # Example
+//!
+//! ```text
+//! | Yield (), k ->
+//!     if ready then resume k () else push k;   (* both branches use k: used *)
+//!     resume k ()                              (* error: k used twice *)
+//! ```
+//!
+//! What this pass does not see: a linear value captured by a function that
+//! is then called twice, and uses through recursion; those are the type
+//! system's to rule out (the closure would have to be linear too), and are
+//! listed as open in `docs/cml-types.md`.
+
+use std::collections::HashSet;
+
+use cml_diagnostics::{Diagnostic, Severity};
+use cml_syntax::ast::{Binding, Clause, Expr, Item, Module, Name, Parameter, Pattern, Span};
+
+/// What the type checker tells this pass.
+#[derive(Clone, Debug, Default)]
+pub struct LinearityFacts {
+    /// The spans of the binders (the variable's name where it is bound)
+    /// whose values are linear.
+    pub linear_binders: HashSet<Span>,
+    /// The names of record fields whose type is linear (`k` of `process`).
+    pub linear_fields: HashSet<String>,
+}
+
+/// A problem with a linear value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinearityError {
+    /// A linear value used a second time (or used after a branch that may
+    /// have used it).
+    UsedTwice {
+        /// The variable.
+        name: String,
+        /// The earlier use.
+        first: Span,
+        /// This use.
+        second: Span,
+        /// The earlier use is on some paths only.
+        maybe: bool,
+    },
+    /// A linear value that goes out of scope without being used, on every
+    /// path or on some (a warning: the value is dropped).
+    Dropped {
+        /// The variable.
+        name: String,
+        /// Where it is bound.
+        binder: Span,
+        /// Some paths use it and some do not.
+        on_some_paths: bool,
+    },
+    /// A linear value bound outside a `loop` and used inside it.
+    UsedInLoop {
+        /// The variable.
+        name: String,
+        /// Where it is bound.
+        binder: Span,
+        /// The use inside the loop.
+        span: Span,
+    },
+}
+
+impl LinearityError {
+    /// Whether this is an error or a warning.
+    pub fn severity(&self) -> Severity {
+        match self {
+            LinearityError::Dropped { .. } => Severity::Warning,
+            LinearityError::UsedTwice { .. } | LinearityError::UsedInLoop { .. } => Severity::Error,
+        }
+    }
+
+    /// The primary span.
+    pub fn span(&self) -> Span {
+        match self {
+            LinearityError::UsedTwice { second, .. } => second.clone(),
+            LinearityError::Dropped { binder, .. } => binder.clone(),
+            LinearityError::UsedInLoop { span, .. } => span.clone(),
+        }
+    }
+
+    /// The diagnostic: a title, what goes wrong, the facts, a hint.
+    pub fn to_diagnostic(&self, file: usize) -> Diagnostic {
+        match self {
+            LinearityError::UsedTwice {
+                name,
+                first,
+                second,
+                maybe,
+            } => {
+                let earlier = if *maybe {
+                    "may already have been used here"
+                } else {
+                    "first used here"
+                };
+                Diagnostic::error(format!("linear value `{name}` used twice"))
+                    .with_code("check::linear-used-twice")
+                    .with_primary(file, second.clone(), format!("`{name}` is used again here"))
+                    .with_secondary(file, first.clone(), earlier)
+                    .with_note(
+                        "a continuation (or a value holding one) can be continued at most once: \
+                         the first use consumes it",
+                    )
+                    .with_hint(format!(
+                        "use `{name}` once on every path; to continue twice, capture a new continuation"
+                    ))
+            }
+            LinearityError::Dropped {
+                name,
+                binder,
+                on_some_paths,
+            } => {
+                let what = if *on_some_paths {
+                    "is not used on some paths"
+                } else {
+                    "is never used"
+                };
+                Diagnostic::warning(format!("linear value `{name}` dropped"))
+                    .with_code("check::linear-dropped")
+                    .with_primary(file, binder.clone(), format!("`{name}` {what}"))
+                    .with_note(
+                        "dropping a continuation abandons the computation it holds, with its \
+                         handlers and regions",
+                    )
+                    .with_hint(format!("if the drop is meant, name it `_{name}`"))
+            }
+            LinearityError::UsedInLoop { name, binder, span } => {
+                Diagnostic::error(format!("linear value `{name}` used inside a loop"))
+                    .with_code("check::linear-in-loop")
+                    .with_primary(file, span.clone(), "this use would run once per iteration")
+                    .with_secondary(
+                        file,
+                        binder.clone(),
+                        format!("`{name}` is bound outside the loop"),
+                    )
+                    .with_hint("move the use out of the loop, or bind the value inside it")
+            }
+        }
+    }
+}
+
+/// Checks every definition of `module`.
+pub fn check_linearity(module: &Module, facts: &LinearityFacts) -> Vec<LinearityError> {
+    let mut walker = Walker {
+        facts,
+        scopes: Vec::new(),
+        errors: Vec::new(),
+        loop_depth: 0,
+    };
+    for item in &module.items {
+        match item {
+            Item::Let(declaration) => {
+                for binding in &declaration.bindings {
+                    walker.function_binding(binding);
+                }
+            }
+            Item::Handler(declaration) => {
+                walker.scopes.push(Vec::new());
+                walker.bind_parameters(&declaration.parameters);
+                walker.expression(&declaration.body);
+                walker.end_scope();
+                for binding in &declaration.and_bindings {
+                    walker.function_binding(binding);
+                }
+            }
+            Item::Type(_) | Item::Effect(_) | Item::Val(_) | Item::Error(_) => {}
+        }
+    }
+    walker.errors
+}
+
+/// Whether a linear variable has been used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Usage {
+    /// Not yet.
+    Unused,
+    /// On every path, first at this span.
+    Used(Span),
+    /// On some paths, first at this span.
+    UsedOnSomePaths(Span),
+}
+
+/// A variable in scope.
+#[derive(Clone, Debug)]
+struct Variable {
+    name: String,
+    binder: Span,
+    /// Only linear variables are checked; the others are kept so that they
+    /// shadow linear ones of the same name.
+    linear: bool,
+    usage: Usage,
+    /// How many `loop`s enclose the binder.
+    loop_depth: u32,
+}
+
+/// The walk's state.
+struct Walker<'facts> {
+    facts: &'facts LinearityFacts,
+    /// Innermost last.
+    scopes: Vec<Vec<Variable>>,
+    errors: Vec<LinearityError>,
+    loop_depth: u32,
+}
+
+/// The usage of every variable in scope, innermost scope last: what a
+/// branch starts from and what it leaves.
+type Snapshot = Vec<Vec<Usage>>;
+
+impl Walker<'_> {
+    /// A top-level or `and` binding: its parameters are a scope of their own.
+    fn function_binding(&mut self, binding: &Binding) {
+        self.scopes.push(Vec::new());
+        self.bind_parameters(&binding.parameters);
+        self.expression(&binding.body);
+        self.end_scope();
+    }
+
+    fn bind_parameters(&mut self, parameters: &[Parameter]) {
+        for parameter in parameters {
+            self.bind_pattern(&parameter.pattern, false);
+        }
+    }
+
+    /// Binds every variable of `pattern` in the innermost scope.
+    fn bind_pattern(&mut self, pattern: &Pattern, always_linear: bool) {
+        let mut names = Vec::new();
+        pattern_variables(pattern, &mut names);
+        for name in names {
+            self.bind(name, always_linear);
+        }
+    }
+
+    fn bind(&mut self, name: &Name, always_linear: bool) {
+        let linear = always_linear || self.facts.linear_binders.contains(&name.span);
+        let variable = Variable {
+            name: name.text.clone(),
+            binder: name.span.clone(),
+            linear,
+            usage: Usage::Unused,
+            loop_depth: self.loop_depth,
+        };
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push(variable);
+        }
+    }
+
+    /// Pops the innermost scope, reporting linear variables dropped.
+    fn end_scope(&mut self) {
+        let Some(scope) = self.scopes.pop() else {
+            return;
+        };
+        for variable in scope {
+            if !variable.linear || variable.name.starts_with('_') {
+                continue;
+            }
+            match variable.usage {
+                Usage::Used(_) => {}
+                Usage::Unused => self.errors.push(LinearityError::Dropped {
+                    name: variable.name,
+                    binder: variable.binder,
+                    on_some_paths: false,
+                }),
+                Usage::UsedOnSomePaths(_) => self.errors.push(LinearityError::Dropped {
+                    name: variable.name,
+                    binder: variable.binder,
+                    on_some_paths: true,
+                }),
+            }
+        }
+    }
+
+    /// Records a use of the variable `name` at `span`.
+    fn use_variable(&mut self, name: &str, span: &Span) {
+        let loop_depth = self.loop_depth;
+        let Some(variable) = self
+            .scopes
+            .iter_mut()
+            .rev()
+            .flat_map(|scope| scope.iter_mut().rev())
+            .find(|v| v.name == name)
+        else {
+            return;
+        };
+        if !variable.linear {
+            return;
+        }
+        if variable.loop_depth < loop_depth {
+            self.errors.push(LinearityError::UsedInLoop {
+                name: name.to_string(),
+                binder: variable.binder.clone(),
+                span: span.clone(),
+            });
+            return;
+        }
+        match &variable.usage {
+            Usage::Unused => variable.usage = Usage::Used(span.clone()),
+            Usage::Used(first) | Usage::UsedOnSomePaths(first) => {
+                let maybe = matches!(variable.usage, Usage::UsedOnSomePaths(_));
+                let first = first.clone();
+                variable.usage = Usage::Used(first.clone());
+                self.errors.push(LinearityError::UsedTwice {
+                    name: name.to_string(),
+                    first,
+                    second: span.clone(),
+                    maybe,
+                });
+            }
+        }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        self.scopes
+            .iter()
+            .map(|scope| scope.iter().map(|v| v.usage.clone()).collect())
+            .collect()
+    }
+
+    fn restore(&mut self, snapshot: &Snapshot) {
+        for (scope, usages) in self.scopes.iter_mut().zip(snapshot) {
+            for (variable, usage) in scope.iter_mut().zip(usages) {
+                variable.usage = usage.clone();
+            }
+        }
+    }
+
+    /// Runs each branch from `before` and merges what they leave.
+    fn branches<T>(&mut self, branches: &[T], mut walk: impl FnMut(&mut Self, &T)) {
+        let before = self.snapshot();
+        let mut after: Vec<Snapshot> = Vec::new();
+        for branch in branches {
+            self.restore(&before);
+            walk(self, branch);
+            after.push(self.snapshot());
+        }
+        if after.is_empty() {
+            self.restore(&before);
+            return;
+        }
+        for (scope_index, scope) in self.scopes.iter_mut().enumerate() {
+            for (variable_index, variable) in scope.iter_mut().enumerate() {
+                let usages = after
+                    .iter()
+                    .map(|snapshot| &snapshot[scope_index][variable_index]);
+                variable.usage = merge(usages);
+            }
+        }
+    }
+
+    fn expression(&mut self, expression: &Expr) {
+        match expression {
+            Expr::Literal(_) | Expr::Constructor(_) | Expr::Error(_) => {}
+            Expr::Variable(path) => {
+                if path.segments.len() == 1 {
+                    self.use_variable(&path.segments[0].text, &path.span);
+                }
+            }
+            Expr::Field(base, field, span) => {
+                if self.facts.linear_fields.contains(&field.text) {
+                    match base.as_ref() {
+                        Expr::Variable(path) if path.segments.len() == 1 => {
+                            self.use_variable(&path.segments[0].text, span)
+                        }
+                        other => self.expression(other),
+                    }
+                } else if !matches!(base.as_ref(), Expr::Variable(_)) {
+                    self.expression(base);
+                }
+            }
+            Expr::Apply {
+                function,
+                arguments,
+                ..
+            } => {
+                self.expression(function);
+                for argument in arguments {
+                    self.expression(argument);
+                }
+            }
+            Expr::Lambda {
+                parameters, body, ..
+            } => {
+                self.scopes.push(Vec::new());
+                self.bind_parameters(parameters);
+                self.expression(body);
+                self.end_scope();
+            }
+            Expr::Let {
+                recursive,
+                bindings,
+                body,
+                ..
+            } => self.let_expression(*recursive, bindings, body),
+            Expr::If {
+                condition,
+                then_branch,
+                else_branch,
+                ..
+            } => {
+                self.expression(condition);
+                let branches: Vec<Option<&Expr>> = vec![Some(then_branch), else_branch.as_deref()];
+                self.branches(&branches, |walker, branch| {
+                    if let Some(branch) = branch {
+                        walker.expression(branch);
+                    }
+                });
+            }
+            Expr::Match {
+                scrutinee, arms, ..
+            } => {
+                self.expression(scrutinee);
+                self.branches(arms, |walker, arm| {
+                    walker.scopes.push(Vec::new());
+                    walker.bind_pattern(&arm.pattern, false);
+                    if let Some(guard) = &arm.guard {
+                        walker.expression(guard);
+                    }
+                    walker.expression(&arm.body);
+                    walker.end_scope();
+                });
+            }
+            Expr::Sequence(first, second, _) => {
+                self.expression(first);
+                self.expression(second);
+            }
+            Expr::Tuple(items, _) | Expr::List(items, _) => {
+                for item in items {
+                    self.expression(item);
+                }
+            }
+            Expr::Record { fields, .. } => {
+                for (name, value) in fields {
+                    match value {
+                        Some(value) => self.expression(value),
+                        None => self.use_variable(&name.text, &name.span),
+                    }
+                }
+            }
+            Expr::RecordUpdate { base, fields, .. } => {
+                self.expression(base);
+                for (_, value) in fields {
+                    self.expression(value);
+                }
+            }
+            Expr::AssignVariable { value, .. } => self.expression(value),
+            Expr::Assign { target, value, .. } => {
+                if !matches!(target.as_ref(), Expr::Variable(_)) {
+                    self.expression(target);
+                }
+                self.expression(value);
+            }
+            Expr::Binary(_, left, right, _) => {
+                self.expression(left);
+                self.expression(right);
+            }
+            Expr::Unary(_, operand, _)
+            | Expr::Reify(operand, _)
+            | Expr::Unsafe(operand, _)
+            | Expr::Annotated(operand, _, _) => self.expression(operand),
+            Expr::Perform {
+                argument,
+                extra_arguments,
+                ..
+            } => {
+                if let Some(argument) = argument {
+                    self.expression(argument);
+                }
+                for argument in extra_arguments {
+                    self.expression(argument);
+                }
+            }
+            Expr::Resume {
+                continuation,
+                value,
+                ..
+            } => {
+                self.expression(continuation);
+                self.expression(value);
+            }
+            Expr::Handler(clauses, _) => self.clauses(clauses),
+            Expr::Handle { body, clauses, .. } => {
+                self.expression(body);
+                self.clauses(clauses);
+            }
+            Expr::With { handler, body, .. } => {
+                self.expression(handler);
+                self.expression(body);
+            }
+            Expr::WithRegion { body, .. } => self.expression(body),
+            Expr::Loop(body, _) => {
+                self.loop_depth += 1;
+                self.scopes.push(Vec::new());
+                self.expression(body);
+                self.end_scope();
+                self.loop_depth -= 1;
+            }
+        }
+    }
+
+    fn let_expression(&mut self, recursive: bool, bindings: &[Binding], body: &Expr) {
+        self.scopes.push(Vec::new());
+        if recursive {
+            for binding in bindings {
+                self.bind_pattern(&binding.pattern, false);
+            }
+        }
+        for binding in bindings {
+            if binding.parameters.is_empty() {
+                self.expression(&binding.body);
+            } else {
+                self.function_binding(binding);
+            }
+        }
+        if !recursive {
+            for binding in bindings {
+                let reified =
+                    binding.parameters.is_empty() && matches!(binding.body, Expr::Reify(..));
+                self.bind_pattern(&binding.pattern, reified);
+            }
+        }
+        self.expression(body);
+        self.end_scope();
+    }
+
+    /// The clauses of a handler: each is a branch; each binds its argument
+    /// patterns and its continuation, which is linear.
+    fn clauses(&mut self, clauses: &[Clause]) {
+        self.branches(clauses, |walker, clause| match clause {
+            Clause::Operation {
+                argument,
+                extra_arguments,
+                continuation,
+                body,
+                state_update,
+                ..
+            } => {
+                walker.scopes.push(Vec::new());
+                for pattern in argument.iter().chain(extra_arguments) {
+                    walker.bind_pattern(pattern, false);
+                }
+                walker.bind_pattern(continuation, true);
+                walker.expression(body);
+                if let Some(state) = state_update {
+                    walker.expression(state);
+                }
+                walker.end_scope();
+            }
+            Clause::Return { pattern, body, .. } => {
+                walker.scopes.push(Vec::new());
+                walker.bind_pattern(pattern, false);
+                walker.expression(body);
+                walker.end_scope();
+            }
+            Clause::Error(_) => {}
+        });
+    }
+}
+
+/// The usage after branches that left these usages.
+fn merge<'a>(mut usages: impl Iterator<Item = &'a Usage>) -> Usage {
+    let Some(first) = usages.next() else {
+        return Usage::Unused;
+    };
+    let mut result = first.clone();
+    for usage in usages {
+        result = match (&result, usage) {
+            (Usage::Unused, Usage::Unused) => Usage::Unused,
+            (Usage::Used(span), Usage::Used(_)) => Usage::Used(span.clone()),
+            (Usage::Used(span) | Usage::UsedOnSomePaths(span), _)
+            | (_, Usage::Used(span) | Usage::UsedOnSomePaths(span)) => {
+                Usage::UsedOnSomePaths(span.clone())
+            }
+        };
+    }
+    result
+}
+
+/// The variables a pattern binds, in order. The alternatives of an
+/// or-pattern bind the same names; the first one's are taken.
+pub(crate) fn pattern_variables<'p>(pattern: &'p Pattern, names: &mut Vec<&'p Name>) {
+    match pattern {
+        Pattern::Variable(name) => names.push(name),
+        Pattern::Wildcard(_) | Pattern::Literal(_) | Pattern::Error(_) => {}
+        Pattern::Constructor {
+            arguments: items, ..
+        }
+        | Pattern::Tuple(items, _)
+        | Pattern::List(items, _) => {
+            for item in items {
+                pattern_variables(item, names);
+            }
+        }
+        Pattern::Record { fields, .. } => {
+            for (name, pattern) in fields {
+                match pattern {
+                    Some(pattern) => pattern_variables(pattern, names),
+                    None => names.push(name),
+                }
+            }
+        }
+        Pattern::Cons(head, tail, _) => {
+            pattern_variables(head, names);
+            pattern_variables(tail, names);
+        }
+        Pattern::Annotated(inner, _, _) => pattern_variables(inner, names),
+        Pattern::Or(alternatives, _) => {
+            if let Some(first) = alternatives.first() {
+                pattern_variables(first, names);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Checks `source` with the facts the pass sees for itself, plus the
+    /// binders named in `linear_names` and the fields in `linear_fields`.
+    fn check(source: &str, linear_names: &[&str], linear_fields: &[&str]) -> Vec<LinearityError> {
+        let parsed = cml_syntax::parse(source);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let mut facts = LinearityFacts::default();
+        for name in linear_names {
+            let mut start = 0;
+            while let Some(offset) = source[start..].find(name) {
+                let at = start + offset;
+                facts.linear_binders.insert(at..at + name.len());
+                start = at + name.len();
+            }
+        }
+        facts.linear_fields = linear_fields
+            .iter()
+            .map(|field| field.to_string())
+            .collect();
+        check_linearity(&parsed.module, &facts)
+    }
+
+    fn kinds(errors: &[LinearityError]) -> Vec<String> {
+        errors
+            .iter()
+            .map(|error| match error {
+                LinearityError::UsedTwice { name, maybe, .. } => {
+                    format!("twice {name}{}", if *maybe { "?" } else { "" })
+                }
+                LinearityError::Dropped {
+                    name,
+                    on_some_paths,
+                    ..
+                } => {
+                    format!("dropped {name}{}", if *on_some_paths { "?" } else { "" })
+                }
+                LinearityError::UsedInLoop { name, .. } => format!("loop {name}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_continuation_used_once_is_fine() {
+        let errors = check("handler h = { | E.op (), k -> resume k () }", &[], &[]);
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn a_continuation_resumed_twice_is_an_error_showing_both_uses() {
+        let source = "handler h = { | E.op (), k -> resume k (); resume k () }";
+        let errors = check(source, &[], &[]);
+        assert_eq!(kinds(&errors), ["twice k"]);
+        let LinearityError::UsedTwice { first, second, .. } = &errors[0] else {
+            panic!()
+        };
+        assert_eq!(&source[first.clone()], "k");
+        assert!(first.start < second.start);
+    }
+
+    #[test]
+    fn uses_in_different_branches_are_one_use_each_path() {
+        let errors = check(
+            "handler h = { | E.op x, k -> if x then resume k () else (push k; scheduler ()) }",
+            &[],
+            &[],
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let errors = check(
+            "handler h = { | E.op x, k -> match x with | A -> resume k () | B -> invoke k () }",
+            &[],
+            &[],
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn a_use_after_a_branch_that_may_have_used_it_is_an_error() {
+        let errors = check(
+            "handler h = { | E.op x, k -> (if x then push k); resume k () }",
+            &[],
+            &[],
+        );
+        assert_eq!(kinds(&errors), ["twice k?"]);
+    }
+
+    #[test]
+    fn an_unused_continuation_is_a_warning_unless_underscored() {
+        let errors = check("handler h = { | E.op x, k -> scheduler () }", &[], &[]);
+        assert_eq!(kinds(&errors), ["dropped k"]);
+        assert_eq!(errors[0].severity(), Severity::Warning);
+        let errors = check("handler h = { | E.op x, _k -> scheduler () }", &[], &[]);
+        assert!(errors.is_empty());
+        let errors = check(
+            "handler h = { | E.op x, k -> if x then resume k () else () }",
+            &[],
+            &[],
+        );
+        assert_eq!(kinds(&errors), ["dropped k?"]);
+    }
+
+    #[test]
+    fn reify_binds_a_linear_value() {
+        let errors = check("let f g = let k = reify g in push k; push k", &[], &[]);
+        assert_eq!(kinds(&errors), ["twice k"]);
+    }
+
+    #[test]
+    fn a_record_field_pun_uses_the_variable() {
+        let errors = check(
+            "handler h = { | E.op (), k -> push { id = 1; k }; push { id = 2; k } }",
+            &[],
+            &[],
+        );
+        assert_eq!(kinds(&errors), ["twice k"]);
+    }
+
+    #[test]
+    fn non_linear_fields_copy_and_linear_fields_move() {
+        let source = "let f p = push { id = p.id; home = p.home }; invoke p.k ()";
+        assert!(check(source, &["p"], &["k"]).is_empty());
+        let source = "let f p = invoke p.k (); invoke p.k ()";
+        assert_eq!(kinds(&check(source, &["p"], &["k"])), ["twice p"]);
+        let source = "let f p = g p; invoke p.k ()";
+        assert_eq!(kinds(&check(source, &["p"], &["k"])), ["twice p"]);
+    }
+
+    #[test]
+    fn shadowing_by_a_non_linear_name_hides_the_linear_one() {
+        let source = "handler h = { | E.op (), k -> let k = 1 in k + k; resume_later () }";
+        let errors = check(source, &[], &[]);
+        assert_eq!(kinds(&errors), ["dropped k"]);
+    }
+
+    #[test]
+    fn a_linear_value_from_outside_a_loop_is_an_error_inside_it() {
+        let errors = check(
+            "handler h = { | E.op (), k -> loop { resume k () } }",
+            &[],
+            &[],
+        );
+        assert_eq!(kinds(&errors), ["loop k", "dropped k"]);
+        let errors = check("let f () = loop { let k = reify g in push k }", &[], &[]);
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn each_clause_is_its_own_path() {
+        let source = "\
+let f p = with h in { g () }
+handler h = {
+  | A.a (), k -> resume k ()
+  | A.b (), k -> invoke k ()
+  | return v -> v
+}
+";
+        assert!(check(source, &[], &[]).is_empty());
+    }
+}
