@@ -1,7 +1,7 @@
 //! The checker's errors and warnings as data, one variant per kind, each
 //! with its diagnostic: a title, what goes wrong, the facts, a hint.
 
-use cml_diagnostics::Diagnostic;
+use cml_diagnostics::{Diagnostic, Severity};
 use cml_syntax::ast::Span;
 
 /// A problem the checker found.
@@ -53,9 +53,215 @@ pub enum CheckError {
         /// The first.
         first: Option<Span>,
     },
+    /// A variable or qualified value that nothing binds.
+    UnboundName {
+        /// The name as written (`x`, `Queue.push`).
+        name: String,
+        /// Where.
+        span: Span,
+        /// A bound name that is spelled similarly.
+        suggestion: Option<String>,
+    },
+    /// A constructor that no type declares.
+    UnknownConstructor {
+        /// The name.
+        name: String,
+        /// Where.
+        span: Span,
+        /// A declared constructor with a similar name.
+        suggestion: Option<String>,
+    },
+    /// A constructor given the wrong number of arguments.
+    ConstructorArity {
+        /// The constructor.
+        name: String,
+        /// How many fields it has.
+        expected: usize,
+        /// How many arguments it was given.
+        found: usize,
+        /// Where.
+        span: Span,
+    },
+    /// `perform E.op` or a clause `| E.op` naming no declared operation.
+    UnknownOperation {
+        /// The operation as written.
+        name: String,
+        /// Where.
+        span: Span,
+        /// A declared operation with a similar name.
+        suggestion: Option<String>,
+    },
+    /// An operation performed or handled with more arguments than its
+    /// signature takes.
+    OperationArity {
+        /// The operation.
+        name: String,
+        /// How many arguments its signature takes.
+        expected: usize,
+        /// How many were written.
+        found: usize,
+        /// Where.
+        span: Span,
+    },
+    /// Two types that should be equal are not.
+    TypeMismatch {
+        /// The type the context requires, printed.
+        expected: String,
+        /// The type found, printed.
+        found: String,
+        /// What was being checked ("the argument of `f`").
+        context: String,
+        /// Where.
+        span: Span,
+    },
+    /// A type would have to contain itself (`x x`).
+    InfiniteType {
+        /// The variable and the type it would equal, printed.
+        ty: String,
+        /// Where.
+        span: Span,
+    },
+    /// An expression performs an effect that a written (closed) row, or the
+    /// row a context fixes, does not allow.
+    EffectNotAllowed {
+        /// The effect performed.
+        effect: String,
+        /// The row it is missing from, printed.
+        row: String,
+        /// What fixes the row ("the annotation of `inc`").
+        context: String,
+        /// Where.
+        span: Span,
+    },
+    /// `main` performs effects that the bottom handlers of a bare program
+    /// (`Mem` and `IO`) do not discharge.
+    UnhandledEffect {
+        /// The effects left over.
+        effects: Vec<String>,
+        /// `main`'s whole row, printed.
+        row: String,
+        /// `main`'s definition.
+        span: Span,
+    },
+    /// A record field that no record type declares.
+    UnknownField {
+        /// The field.
+        name: String,
+        /// Where.
+        span: Span,
+        /// A declared field with a similar name.
+        suggestion: Option<String>,
+    },
+    /// A record literal that leaves fields out, or names a field of
+    /// another record type.
+    RecordFields {
+        /// The record type.
+        type_name: String,
+        /// Fields of the type the literal lacks.
+        missing: Vec<String>,
+        /// Fields the literal has that the type does not.
+        extra: Vec<String>,
+        /// Where.
+        span: Span,
+    },
+    /// `e.f <- v` on a field not declared `mutable`.
+    ImmutableField {
+        /// The field.
+        field: String,
+        /// Its record type.
+        type_name: String,
+        /// Where.
+        span: Span,
+    },
+    /// `x <- v` on a variable not bound by `let mutable`.
+    ImmutableVariable {
+        /// The variable.
+        name: String,
+        /// Where.
+        span: Span,
+    },
+    /// `with region r in { e }` where `e`'s type contains `ptr`: a pointer
+    /// into the region would outlive it (Appendix B §4.3).
+    RegionEscape {
+        /// The body's type, printed.
+        ty: String,
+        /// Where.
+        span: Span,
+    },
+    /// A `__` primitive used outside `unsafe { }` (Appendix B §3.4).
+    PrimitiveOutsideUnsafe {
+        /// The primitive.
+        name: String,
+        /// Where.
+        span: Span,
+    },
+    /// An integer literal that does not fit 16 bits (gap 14).
+    IntegerOutOfRange {
+        /// The value as read.
+        value: i64,
+        /// Where.
+        span: Span,
+    },
+    /// `with h in { }` where `h` is not (known to be) a handler.
+    NotAHandler {
+        /// `h`'s type, printed.
+        found: String,
+        /// Where.
+        span: Span,
+    },
+    /// `with state := v` in a handler that has no parameter to hold state.
+    StateWithoutParameter {
+        /// Where.
+        span: Span,
+    },
+    /// A warning: a `val` signature in the module that no `let` defines.
+    ValWithoutDefinition {
+        /// The name.
+        name: String,
+        /// Where.
+        span: Span,
+    },
 }
 
 impl CheckError {
+    /// How serious the problem is.
+    pub fn severity(&self) -> Severity {
+        match self {
+            CheckError::ValWithoutDefinition { .. } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// Where the problem is.
+    pub fn span(&self) -> Span {
+        match self {
+            CheckError::UnknownType { span, .. }
+            | CheckError::TypeArity { span, .. }
+            | CheckError::AmbiguousTypeApplication { span, .. }
+            | CheckError::UnknownEffect { span, .. }
+            | CheckError::Duplicate { span, .. }
+            | CheckError::UnboundName { span, .. }
+            | CheckError::UnknownConstructor { span, .. }
+            | CheckError::ConstructorArity { span, .. }
+            | CheckError::UnknownOperation { span, .. }
+            | CheckError::OperationArity { span, .. }
+            | CheckError::TypeMismatch { span, .. }
+            | CheckError::InfiniteType { span, .. }
+            | CheckError::EffectNotAllowed { span, .. }
+            | CheckError::UnhandledEffect { span, .. }
+            | CheckError::UnknownField { span, .. }
+            | CheckError::RecordFields { span, .. }
+            | CheckError::ImmutableField { span, .. }
+            | CheckError::ImmutableVariable { span, .. }
+            | CheckError::RegionEscape { span, .. }
+            | CheckError::PrimitiveOutsideUnsafe { span, .. }
+            | CheckError::IntegerOutOfRange { span, .. }
+            | CheckError::NotAHandler { span, .. }
+            | CheckError::StateWithoutParameter { span }
+            | CheckError::ValWithoutDefinition { span, .. } => span.clone(),
+        }
+    }
+
     /// The error as a diagnostic about file `file`.
     pub fn to_diagnostic(&self, file: usize) -> Diagnostic {
         match self {
@@ -99,6 +305,152 @@ impl CheckError {
                     None => diagnostic.with_note(format!("`{name}` is built in")),
                 };
                 diagnostic.with_hint("rename one of them")
+            }
+            CheckError::UnboundName { name, span, suggestion } => {
+                let diagnostic = Diagnostic::error(format!("unbound name `{name}`"))
+                    .with_code("types::unbound-name")
+                    .with_primary(file, span.clone(), "nothing of this name is in scope here");
+                match suggestion {
+                    Some(similar) => diagnostic.with_hint(format!("did you mean `{similar}`?")),
+                    None => diagnostic.with_hint("define it with `let` before this point, or declare it with `val`"),
+                }
+            }
+            CheckError::UnknownConstructor { name, span, suggestion } => {
+                let diagnostic = Diagnostic::error(format!("unknown constructor `{name}`"))
+                    .with_code("types::unknown-constructor")
+                    .with_primary(file, span.clone(), "no type declares a constructor of this name");
+                match suggestion {
+                    Some(similar) => diagnostic.with_hint(format!("did you mean `{similar}`?")),
+                    None => diagnostic.with_hint(format!("declare it in a sum type: `type t = | {name} | ...`")),
+                }
+            }
+            CheckError::ConstructorArity { name, expected, found, span } => Diagnostic::error(format!(
+                "`{name}` takes {expected} argument{}",
+                if *expected == 1 { "" } else { "s" }
+            ))
+            .with_code("types::constructor-arity")
+            .with_primary(file, span.clone(), format!("given {found} here"))
+            .with_note(format!("expected {expected}, found {found}"))
+            .with_hint(if *expected > 1 {
+                format!("write the arguments as a tuple: `{name} (a, b)`")
+            } else if *expected == 1 {
+                format!("give one argument: `{name} x`")
+            } else {
+                format!("`{name}` stands alone, without arguments")
+            }),
+            CheckError::UnknownOperation { name, span, suggestion } => {
+                let diagnostic = Diagnostic::error(format!("unknown effect operation `{name}`"))
+                    .with_code("types::unknown-operation")
+                    .with_primary(file, span.clone(), "no declared effect has this operation");
+                match suggestion {
+                    Some(similar) => diagnostic.with_hint(format!("did you mean `{similar}`?")),
+                    None => diagnostic.with_hint("declare it in an `effect` block: `effect E { op : a -> b }`"),
+                }
+            }
+            CheckError::OperationArity { name, expected, found, span } => {
+                Diagnostic::error(format!("`{name}` takes {expected} argument{}", if *expected == 1 { "" } else { "s" }))
+                    .with_code("types::operation-arity")
+                    .with_primary(file, span.clone(), format!("given {found} here"))
+                    .with_note(format!("expected {expected}, found {found}"))
+                    .with_hint("give the arguments its signature lists, one per arrow")
+            }
+            CheckError::TypeMismatch { expected, found, context, span } => {
+                Diagnostic::error("mismatched types")
+                    .with_code("types::mismatch")
+                    .with_primary(file, span.clone(), format!("{context} has type `{found}`, but `{expected}` is expected here"))
+                    .with_note(format!("expected: {expected}"))
+                    .with_note(format!("   found: {found}"))
+                    .with_hint("change the expression, or the annotation or use that fixes the expected type")
+            }
+            CheckError::InfiniteType { ty, span } => Diagnostic::error("this type would contain itself")
+                .with_code("types::infinite-type")
+                .with_primary(file, span.clone(), "inferring this needs an infinite type")
+                .with_note(format!("the equation is {ty}"))
+                .with_hint("a value is probably applied to itself, or put inside itself"),
+            CheckError::EffectNotAllowed { effect, row, context, span } => {
+                Diagnostic::error(format!("effect `{effect}` is not allowed here"))
+                    .with_code("types::effect-not-allowed")
+                    .with_primary(file, span.clone(), format!("this performs `{effect}`"))
+                    .with_note(format!("{context} allows only {row}"))
+                    .with_hint(format!("add `{effect}` to the row, or handle it with a handler for `{effect}`"))
+            }
+            CheckError::UnhandledEffect { effects, row, span } => {
+                let list = effects.iter().map(|effect| format!("`{effect}`")).collect::<Vec<_>>().join(", ");
+                Diagnostic::error(format!("`main` leaves {list} unhandled"))
+                    .with_code("types::unhandled-effect")
+                    .with_primary(file, span.clone(), format!("`main` performs {row}"))
+                    .with_note("a bare program's bottom handlers discharge only `Mem` and `IO`")
+                    .with_hint(format!("install a handler for {list} around the code that performs it: `with h in {{ ... }}`"))
+            }
+            CheckError::UnknownField { name, span, suggestion } => {
+                let diagnostic = Diagnostic::error(format!("unknown field `{name}`"))
+                    .with_code("types::unknown-field")
+                    .with_primary(file, span.clone(), "no record type declares a field of this name");
+                match suggestion {
+                    Some(similar) => diagnostic.with_hint(format!("did you mean `{similar}`?")),
+                    None => diagnostic.with_hint("declare a record type with this field"),
+                }
+            }
+            CheckError::RecordFields { type_name, missing, extra, span } => {
+                let mut diagnostic = Diagnostic::error(format!("wrong fields for a `{type_name}`"))
+                    .with_code("types::record-fields")
+                    .with_primary(file, span.clone(), format!("this record is a `{type_name}`"));
+                if !missing.is_empty() {
+                    diagnostic = diagnostic.with_note(format!("missing: {}", missing.join(", ")));
+                }
+                if !extra.is_empty() {
+                    diagnostic = diagnostic.with_note(format!("not fields of `{type_name}`: {}", extra.join(", ")));
+                }
+                diagnostic.with_hint("give every field of the type once, and no other")
+            }
+            CheckError::ImmutableField { field, type_name, span } => {
+                Diagnostic::error(format!("field `{field}` cannot be assigned"))
+                    .with_code("types::immutable-field")
+                    .with_primary(file, span.clone(), "this assigns to the field")
+                    .with_note(format!("`{field}` of `{type_name}` is not declared `mutable`"))
+                    .with_hint(format!("declare it `mutable {field} : ...` in `{type_name}`"))
+            }
+            CheckError::ImmutableVariable { name, span } => {
+                Diagnostic::error(format!("variable `{name}` cannot be assigned"))
+                    .with_code("types::immutable-variable")
+                    .with_primary(file, span.clone(), "this assigns to the variable")
+                    .with_note(format!("`{name}` is not bound by `let mutable`"))
+                    .with_hint(format!("bind it with `let mutable {name} = ... in`"))
+            }
+            CheckError::RegionEscape { ty, span } => Diagnostic::error("a pointer escapes its region")
+                .with_code("types::region-escape")
+                .with_primary(file, span.clone(), format!("this region block returns `{ty}`"))
+                .with_note("the region's memory is reset when the block ends, so a `ptr` in its result would dangle")
+                .with_hint("return a value computed from the region's data, not a pointer into it"),
+            CheckError::PrimitiveOutsideUnsafe { name, span } => {
+                Diagnostic::error(format!("`{name}` needs `unsafe`"))
+                    .with_code("types::primitive-outside-unsafe")
+                    .with_primary(file, span.clone(), "a raw machine primitive, used outside an `unsafe` block")
+                    .with_note("`__` primitives bypass the type-tag checks (Appendix B §3.4)")
+                    .with_hint(format!("wrap the use in `unsafe {{ ... }}`, which adds `Unsafe` to the row"))
+            }
+            CheckError::IntegerOutOfRange { value, span } => {
+                Diagnostic::error(format!("integer literal {value} does not fit in 16 bits"))
+                    .with_code("types::integer-out-of-range")
+                    .with_primary(file, span.clone(), "out of range for `int`")
+                    .with_note("a decimal `int` lies in -32768..=32767; a hexadecimal or binary one may be any 16-bit pattern")
+                    .with_hint("write a smaller number, or the bit pattern in hexadecimal (`0xFFFF`)")
+            }
+            CheckError::NotAHandler { found, span } => Diagnostic::error("not a handler")
+                .with_code("types::not-a-handler")
+                .with_primary(file, span.clone(), format!("`with` needs a handler here, and this has type `{found}`"))
+                .with_hint("install a handler value: a `handler` declaration, or a literal `{ | E.op x, k -> ... }`"),
+            CheckError::StateWithoutParameter { span } => Diagnostic::error("`with state :=` in a handler without state")
+                .with_code("types::state-without-parameter")
+                .with_primary(file, span.clone(), "this updates the handler's state")
+                .with_note("the state of a parameterised handler is its first parameter")
+                .with_hint("declare the state as a parameter: `handler h (init : a) = { ... }`"),
+            CheckError::ValWithoutDefinition { name, span } => {
+                Diagnostic::warning(format!("`{name}` is declared but never defined"))
+                    .with_code("types::val-without-definition")
+                    .with_primary(file, span.clone(), "this `val` has no `let` after it")
+                    .with_note("the checker takes the signature on trust; a program that uses it cannot run")
+                    .with_hint(format!("define it: `let {name} ... = ...`"))
             }
         }
     }

@@ -27,6 +27,15 @@ pub struct TypeScope {
     pub rows: HashMap<String, Row>,
     /// Whether unknown lower-case names become fresh variables.
     pub open: bool,
+    /// Inside the declaration of a type that holds continuations: its
+    /// hidden answer type and row, which every continuation and every
+    /// continuation-holding type in the declaration shares.
+    pub hidden: Option<(Type, Row)>,
+    /// Inside an operation signature: the name inline record types get
+    /// (`Mem.alloc`), see [`crate::declarations::inline_record_name`].
+    pub record_prefix: Option<String>,
+    /// How many inline record types have been met so far.
+    pub records_seen: usize,
 }
 
 /// One atom of a run: a constructor waiting for arguments, or a type.
@@ -52,7 +61,7 @@ impl Resolver<'_> {
             TypeExpr::Apply { atoms, span } => self.resolve_run(atoms, span, scope),
             TypeExpr::Name(_) | TypeExpr::Variable(_) => {
                 let atom = self.atom(expression, scope);
-                self.complete(atom, &expression.span())
+                self.complete(atom, &expression.span(), scope)
             }
             TypeExpr::Unit(_) => Type::named("unit"),
             TypeExpr::Tuple(items, _) => {
@@ -68,7 +77,15 @@ impl Resolver<'_> {
                 Type::function(parameter, result, row)
             }
             TypeExpr::WithRow { ty, .. } => self.resolve(ty, scope),
-            TypeExpr::Record(_, _) | TypeExpr::Error(_) => self.table.fresh_type(),
+            TypeExpr::Record(_, _) => match &scope.record_prefix {
+                Some(prefix) => {
+                    let name = crate::declarations::inline_record_name(prefix, scope.records_seen);
+                    scope.records_seen += 1;
+                    Type::named(&name)
+                }
+                None => self.table.fresh_type(),
+            },
+            TypeExpr::Error(_) => self.table.fresh_type(),
         }
     }
 
@@ -108,7 +125,7 @@ impl Resolver<'_> {
         let resolved: Vec<Atom> = atoms.iter().map(|atom| self.atom(atom, scope)).collect();
         if resolved.len() == 1 {
             let atom = resolved.into_iter().next().expect("one atom");
-            return self.complete(atom, span);
+            return self.complete(atom, span, scope);
         }
         // Prefix: a constructor taking exactly the atoms after it.
         if let Atom::Constructor { name, arity } = &resolved[0] {
@@ -118,10 +135,10 @@ impl Resolver<'_> {
                     .into_iter()
                     .skip(1)
                     .zip(&atoms[1..])
-                    .map(|(atom, expression)| self.complete(atom, &expression.span()))
+                    .map(|(atom, expression)| self.complete(atom, &expression.span(), scope))
                     .collect();
                 let _ = span_text;
-                return self.construct(&name, arguments);
+                return self.construct(&name, arguments, scope);
             }
         }
         // Postfix: a type followed by one-argument constructors.
@@ -129,10 +146,10 @@ impl Resolver<'_> {
         if postfix {
             let mut atoms_iter = resolved.into_iter();
             let first = atoms_iter.next().expect("two or more atoms");
-            let mut ty = self.complete(first, &atoms[0].span());
+            let mut ty = self.complete(first, &atoms[0].span(), scope);
             for atom in atoms_iter {
                 if let Atom::Constructor { name, .. } = atom {
-                    ty = self.construct(&name, vec![ty]);
+                    ty = self.construct(&name, vec![ty], scope);
                 }
             }
             return ty;
@@ -143,13 +160,34 @@ impl Resolver<'_> {
     }
 
     /// A built type: `continuation a` becomes a continuation with a fresh
-    /// answer type and row (`docs/cml-types.md`).
-    fn construct(&mut self, name: &str, mut arguments: Vec<Type>) -> Type {
+    /// answer type and row, or inside a declaration the declaration's hidden
+    /// ones (`docs/cml-types.md`); an alias is expanded; a type holding
+    /// continuations gets its hidden argument.
+    fn construct(&mut self, name: &str, mut arguments: Vec<Type>, scope: &mut TypeScope) -> Type {
         if name == "continuation" && arguments.len() == 1 {
             let argument = arguments.remove(0);
-            let answer = self.table.fresh_type();
-            let row = self.table.fresh_row();
+            let (answer, row) = match &scope.hidden {
+                Some((answer, row)) => (answer.clone(), row.clone()),
+                None => (self.table.fresh_type(), self.table.fresh_row()),
+            };
             return Type::Continuation(Box::new(argument), Box::new(answer), row);
+        }
+        let Some(info) = self.declarations.types.get(name) else {
+            return Type::Constructor(name.to_string(), arguments);
+        };
+        if let crate::declarations::Shape::Alias(body) = &info.shape {
+            let mut substitution = cml_types::Substitution::default();
+            for (parameter, argument) in info.parameters.iter().zip(&arguments) {
+                substitution.types.insert(*parameter, argument.clone());
+            }
+            return self.table.substitute(body, &substitution);
+        }
+        if info.hidden.is_some() {
+            let (answer, row) = match &scope.hidden {
+                Some((answer, row)) => (answer.clone(), row.clone()),
+                None => (self.table.fresh_type(), self.table.fresh_row()),
+            };
+            arguments.push(crate::declarations::hidden_argument(answer, row));
         }
         Type::Constructor(name.to_string(), arguments)
     }
@@ -191,10 +229,10 @@ impl Resolver<'_> {
     }
 
     /// An atom used where a whole type is needed.
-    fn complete(&mut self, atom: Atom, span: &ast::Span) -> Type {
+    fn complete(&mut self, atom: Atom, span: &ast::Span, scope: &mut TypeScope) -> Type {
         match atom {
             Atom::Complete(ty) => ty,
-            Atom::Constructor { name, arity: 0 } => self.construct(&name, Vec::new()),
+            Atom::Constructor { name, arity: 0 } => self.construct(&name, Vec::new(), scope),
             Atom::Constructor { name, arity } => {
                 self.errors.push(CheckError::TypeArity { name, expected: arity, found: 0, span: span.clone() });
                 self.table.fresh_type()

@@ -8,8 +8,10 @@
 
 #![forbid(unsafe_code)]
 
+pub mod substitute;
 pub mod types;
 pub mod unify;
 
-pub use types::{Label, Printer, Row, RowVar, Table, Type, TypeVar};
+pub use types::{HIDDEN, Label, Printer, Row, RowVar, Table, Type, TypeVar};
+pub use substitute::Substitution;
 pub use unify::Mismatch;

@@ -31,7 +31,19 @@ pub enum Type {
     /// `Cont(argument, answer, row)`: resuming with an `argument` yields an
     /// `answer` and performs `row`.
     Continuation(Box<Type>, Box<Type>, Row),
+    /// `Handler(L, input, output, row)`: a handler value that handles the
+    /// labels of the closed row `L`, takes a computation returning `input`,
+    /// returns `output`, and whose clauses perform `row`
+    /// (`docs/cml-types.md`, "Continuations and handlers").
+    Handler(Row, Box<Type>, Box<Type>, Row),
 }
+
+/// The name of the wrapper that marks a hidden type argument: the answer
+/// type and row that a declared type holding a continuation takes as an
+/// implicit parameter (`docs/cml-types.md`). The argument is written
+/// `Type::Constructor(HIDDEN, vec![Type::Function(unit, answer, row)])`
+/// and the printer leaves it out.
+pub const HIDDEN: &str = "~hidden";
 
 /// An effect label: an effect applied to its type arguments (`State int`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -202,6 +214,12 @@ impl Table {
                 Box::new(self.resolve(&answer)),
                 self.resolve_row(&row),
             ),
+            Type::Handler(labels, input, output, row) => Type::Handler(
+                self.resolve_row(&labels),
+                Box::new(self.resolve(&input)),
+                Box::new(self.resolve(&output)),
+                self.resolve_row(&row),
+            ),
         }
     }
 
@@ -278,8 +296,21 @@ impl<'table> Printer<'table> {
             Type::Var(variable) => (self.type_name(*variable), 3),
             Type::Constructor(name, arguments) if arguments.is_empty() => (name.clone(), 3),
             Type::Constructor(name, arguments) => {
-                let arguments: Vec<String> = arguments.iter().map(|a| self.ty_at(a, 2)).collect();
-                (format!("{name} {}", arguments.join(" ")), 2)
+                let visible: Vec<Type> =
+                    arguments.iter().filter(|argument| !self.is_hidden(argument)).cloned().collect();
+                if visible.is_empty() {
+                    (name.clone(), 3)
+                } else {
+                    let arguments: Vec<String> = visible.iter().map(|a| self.ty_at(a, 2)).collect();
+                    (format!("{name} {}", arguments.join(" ")), 2)
+                }
+            }
+            Type::Handler(labels, input, output, row) => {
+                let labels = self.row(labels);
+                let input = self.ty_at(input, 1);
+                let output = self.ty_at(output, 1);
+                let row = self.row(row);
+                (format!("handler {labels} {input} -> {output} / {row}"), 0)
             }
             Type::Tuple(items) => {
                 let items: Vec<String> = items.iter().map(|item| self.ty_at(item, 0)).collect();
@@ -303,6 +334,10 @@ impl<'table> Printer<'table> {
         } else {
             text
         }
+    }
+
+    fn is_hidden(&self, ty: &Type) -> bool {
+        matches!(self.table.shallow(ty), Type::Constructor(name, _) if name == HIDDEN)
     }
 
     /// A row as text: `{}`, `{IO, Mem}`, `{IO | e}`.

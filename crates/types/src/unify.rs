@@ -71,6 +71,12 @@ impl Table {
                 self.unify(r1, r2)?;
                 self.unify_rows(e1, e2)
             }
+            (Type::Handler(l1, i1, o1, e1), Type::Handler(l2, i2, o2, e2)) => {
+                self.unify_rows(l1, l2)?;
+                self.unify(i1, i2)?;
+                self.unify(o1, o2)?;
+                self.unify_rows(e1, e2)
+            }
             _ => Err(Mismatch::Types(left, right)),
         }
     }
@@ -98,6 +104,12 @@ impl Table {
             Type::Function(parameter, result, row) | Type::Continuation(parameter, result, row) => {
                 self.occurs_and_adjust(variable, level, &parameter)
                     | self.occurs_and_adjust(variable, level, &result)
+                    | self.occurs_in_row(variable, level, &row)
+            }
+            Type::Handler(labels, input, output, row) => {
+                self.occurs_in_row(variable, level, &labels)
+                    | self.occurs_and_adjust(variable, level, &input)
+                    | self.occurs_and_adjust(variable, level, &output)
                     | self.occurs_in_row(variable, level, &row)
             }
         }

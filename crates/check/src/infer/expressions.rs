@@ -1,0 +1,554 @@
+//! Inference for each expression form that is not about binding or
+//! handlers: literals (with the 16-bit range check of gap 14), variables
+//! and qualified paths, constructors with their arity, application,
+//! control flow, tuples, lists, records and fields, assignment, operators,
+//! `loop`, `unsafe` and annotations.
+//!
+//! Construction allocates (`docs/cml-types.md`, "Allocation adds `Mem`"):
+//! a tuple, a record, a constructor with fields, a list cell. Example:
+//! `Cons (1, Nil)` instantiates `Cons : a * list a`, spreads the tuple over
+//! the two fields (`1 : int` fixes `a := int`, `Nil : list int`), adds
+//! `Mem` to the current row and has type `list int`.
+
+use cml_syntax::ast::{BinaryOperator, Expr, Literal, LiteralValue, Name, Path, Span, UnaryOperator};
+use cml_types::{Label, Row, Type};
+
+use super::env::instantiate;
+use super::Inferencer;
+use crate::declarations::FieldInfo;
+use crate::error::CheckError;
+use crate::resolve::{Resolver, TypeScope};
+
+/// The list type of `element`.
+pub fn list_of(element: Type) -> Type {
+    Type::Constructor("list".to_string(), vec![element])
+}
+
+/// The `ref` cell type of `content`.
+pub fn ref_of(content: Type) -> Type {
+    Type::Constructor("ref".to_string(), vec![content])
+}
+
+/// Whether an integer literal fits 16 bits. Decimal literals must lie in
+/// -32768..=32767; hexadecimal and binary ones may be any 16-bit pattern.
+/// The syntax tree keeps only the value, so a literal counts as decimal
+/// when its text is as long as the value's decimal digits.
+pub fn integer_fits(value: i64, span: &Span) -> bool {
+    if (-32768..=32767).contains(&value) {
+        return true;
+    }
+    let decimal_length = value.unsigned_abs().to_string().len() + usize::from(value < 0);
+    (32768..=65535).contains(&value) && span.len() != decimal_length
+}
+
+impl Inferencer {
+    /// The type of an expression; its effects go into the current row.
+    pub fn infer(&mut self, expression: &Expr) -> Type {
+        match expression {
+            Expr::Literal(literal) => self.literal(literal, false),
+            Expr::Variable(path) => self.variable(path),
+            Expr::Constructor(path) => self.constructor(path, None, &path.span),
+            Expr::Apply { function, arguments, span } => self.apply(function, arguments, span),
+            Expr::Lambda { parameters, body, span } => self.lambda(parameters, body, span),
+            Expr::Let { recursive, bindings, body, .. } => {
+                let mark = self.env.mark();
+                self.let_bindings(*recursive, bindings, false);
+                let ty = self.infer(body);
+                self.env.truncate(mark);
+                ty
+            }
+            Expr::If { condition, then_branch, else_branch, span } => {
+                let condition_type = self.infer(condition);
+                self.expect(&Type::named("bool"), &condition_type, &condition.span(), "the condition");
+                let then_type = self.infer(then_branch);
+                match else_branch {
+                    Some(else_branch) => {
+                        let else_type = self.infer(else_branch);
+                        self.expect(&then_type, &else_type, &else_branch.span(), "the `else` branch");
+                        then_type
+                    }
+                    None => {
+                        self.expect(&Type::named("unit"), &then_type, span, "an `if` without `else`");
+                        then_type
+                    }
+                }
+            }
+            Expr::Match { scrutinee, arms, .. } => {
+                let scrutinee_type = self.infer(scrutinee);
+                let result = self.table.fresh_type();
+                for arm in arms {
+                    let mark = self.env.mark();
+                    self.bind_pattern(&arm.pattern, &scrutinee_type, false);
+                    if let Some(guard) = &arm.guard {
+                        let guard_type = self.infer(guard);
+                        self.expect(&Type::named("bool"), &guard_type, &guard.span(), "the `when` guard");
+                    }
+                    let body = self.infer(&arm.body);
+                    self.expect(&result, &body, &arm.body.span(), "this arm");
+                    self.env.truncate(mark);
+                }
+                result
+            }
+            Expr::Sequence(first, second, _) => {
+                self.infer(first);
+                self.infer(second)
+            }
+            Expr::Tuple(items, span) => {
+                let types: Vec<Type> = items.iter().map(|item| self.infer(item)).collect();
+                match types.len() {
+                    0 => Type::named("unit"),
+                    1 => types.into_iter().next().expect("one item"),
+                    _ => {
+                        self.allocate(span);
+                        Type::Tuple(types)
+                    }
+                }
+            }
+            Expr::List(items, span) => {
+                let element = self.table.fresh_type();
+                for item in items {
+                    let item_type = self.infer(item);
+                    self.expect(&element, &item_type, &item.span(), "this list element");
+                }
+                if !items.is_empty() {
+                    self.allocate(span);
+                }
+                list_of(element)
+            }
+            Expr::Record { fields, span } => self.record(fields, span),
+            Expr::RecordUpdate { base, fields, span } => {
+                let base_type = self.infer(base);
+                for (name, value) in fields {
+                    let value_type = self.infer(value);
+                    if let Some((_, field_type)) = self.field_of(&base_type, name, &base.span()) {
+                        self.expect(&field_type, &value_type, &value.span(), &format!("the new `{}`", name.text));
+                    }
+                }
+                self.allocate(span);
+                base_type
+            }
+            Expr::Field(record, name, _) => {
+                let record_type = self.infer(record);
+                match self.field_of(&record_type, name, &record.span()) {
+                    Some((_, field_type)) => field_type,
+                    None => self.table.fresh_type(),
+                }
+            }
+            Expr::Assign { target, field, value, span } => {
+                let record_type = self.infer(target);
+                let value_type = self.infer(value);
+                if let Some((info, field_type)) = self.field_of(&record_type, field, &target.span()) {
+                    if !info.mutable {
+                        self.report(CheckError::ImmutableField {
+                            field: field.text.clone(),
+                            type_name: info.type_name.clone(),
+                            span: span.clone(),
+                        });
+                    }
+                    self.expect(&field_type, &value_type, &value.span(), &format!("the new `{}`", field.text));
+                }
+                Type::named("unit")
+            }
+            Expr::AssignVariable { variable, value, span } => {
+                let value_type = self.infer(value);
+                match self.env.lookup(&variable.text).cloned() {
+                    Some(entry) => {
+                        if !entry.mutable {
+                            self.report(CheckError::ImmutableVariable { name: variable.text.clone(), span: span.clone() });
+                        }
+                        let ty = instantiate(&mut self.table, &entry.scheme);
+                        self.expect(&ty, &value_type, &value.span(), &format!("the new `{}`", variable.text));
+                    }
+                    None => self.unbound(&variable.text, &variable.span),
+                }
+                Type::named("unit")
+            }
+            Expr::Binary(operator, left, right, span) => self.binary(*operator, left, right, span),
+            Expr::Unary(UnaryOperator::Negate, operand, span) => {
+                if let Expr::Literal(literal @ Literal { value: LiteralValue::Integer(_), .. }) = operand.as_ref() {
+                    let negated = Literal { value: literal.value.clone(), span: span.clone() };
+                    return self.literal(&negated, true);
+                }
+                let ty = self.infer(operand);
+                self.expect(&Type::named("int"), &ty, &operand.span(), "the operand of `-`");
+                Type::named("int")
+            }
+            Expr::Unary(UnaryOperator::Not, operand, _) => {
+                let ty = self.infer(operand);
+                self.expect(&Type::named("bool"), &ty, &operand.span(), "the operand of `not`");
+                Type::named("bool")
+            }
+            Expr::Unary(UnaryOperator::Deref, operand, _) => {
+                let ty = self.infer(operand);
+                let content = self.table.fresh_type();
+                self.expect(&ref_of(content.clone()), &ty, &operand.span(), "the operand of `!`");
+                content
+            }
+            Expr::Perform { operation, argument, extra_arguments, span } => {
+                let mut arguments: Vec<&Expr> = argument.iter().map(|argument| argument.as_ref()).collect();
+                arguments.extend(extra_arguments.iter());
+                self.perform(operation, &arguments, span)
+            }
+            Expr::Resume { kind, continuation, value, span } => self.resume(*kind, continuation, value, span),
+            Expr::Reify(body, span) => self.reify(body, span),
+            Expr::Handler(clauses, span) => self.handler_literal(clauses, span, None),
+            Expr::Handle { body, clauses, span } => self.handle(body, clauses, span),
+            Expr::With { handler, body, span } => self.with_handler(handler, body, span),
+            Expr::WithRegion { region, body, span } => self.with_region(region, body, span),
+            Expr::Unsafe(body, span) => {
+                self.perform_effect(Label { effect: "Unsafe".to_string(), arguments: Vec::new() }, span);
+                self.unsafe_depth += 1;
+                let ty = self.infer(body);
+                self.unsafe_depth -= 1;
+                ty
+            }
+            Expr::Loop(body, _) => {
+                let ty = self.infer(body);
+                self.expect(&Type::named("unit"), &ty, &body.span(), "the body of `loop`");
+                self.table.fresh_type()
+            }
+            Expr::Annotated(inner, annotation, _) => {
+                let mut scope = TypeScope { open: true, ..TypeScope::default() };
+                let expected = self.resolve_type(annotation, &mut scope);
+                let found = self.infer(inner);
+                self.expect(&expected, &found, &inner.span(), "this expression");
+                expected
+            }
+            Expr::Error(_) => self.table.fresh_type(),
+        }
+    }
+
+    /// Resolves a written type.
+    pub fn resolve_type(&mut self, annotation: &cml_syntax::ast::TypeExpr, scope: &mut TypeScope) -> Type {
+        let mut resolver =
+            Resolver { declarations: &self.declarations, table: &mut self.table, errors: &mut self.errors };
+        resolver.resolve(annotation, scope)
+    }
+
+    /// A literal's type, after the range check.
+    pub fn literal(&mut self, literal: &Literal, negated: bool) -> Type {
+        match &literal.value {
+            LiteralValue::Integer(value) => {
+                let value = if negated { -value } else { *value };
+                if !integer_fits(value, &literal.span) {
+                    self.report(CheckError::IntegerOutOfRange { value, span: literal.span.clone() });
+                }
+                Type::named("int")
+            }
+            LiteralValue::Char(_) => Type::named("byte"),
+            LiteralValue::String(_) => Type::named("string"),
+            LiteralValue::Bool(_) => Type::named("bool"),
+            LiteralValue::Unit => Type::named("unit"),
+        }
+    }
+
+    /// Reports an unbound name with a suggestion.
+    pub fn unbound(&mut self, name: &str, span: &Span) {
+        let suggestion = Self::suggest(name, self.env.names());
+        self.report(CheckError::UnboundName { name: name.to_string(), span: span.clone(), suggestion });
+    }
+
+    /// A variable's or qualified value's type.
+    pub fn variable(&mut self, path: &Path) -> Type {
+        if path.segments.len() > 1 {
+            let module = path.segments[..path.segments.len() - 1]
+                .iter()
+                .map(|name| name.text.as_str())
+                .collect::<Vec<_>>()
+                .join(".");
+            let member = &path.last().text;
+            let found = self.env.modules.get(&module).and_then(|members| members.get(member)).cloned();
+            return match found {
+                Some(scheme) => instantiate(&mut self.table, &scheme),
+                None => {
+                    let suggestion = self.env.modules.get(&module).and_then(|members| {
+                        Self::suggest(member, members.keys().map(String::as_str)).map(|similar| format!("{module}.{similar}"))
+                    });
+                    self.report(CheckError::UnboundName { name: path.dotted(), span: path.span.clone(), suggestion });
+                    self.table.fresh_type()
+                }
+            };
+        }
+        let name = &path.last().text;
+        if name.starts_with("__") && self.unsafe_depth == 0 {
+            self.report(CheckError::PrimitiveOutsideUnsafe { name: name.clone(), span: path.span.clone() });
+        }
+        match self.env.lookup(name).cloned() {
+            Some(entry) => {
+                if !entry.global && entry.depth < self.lambda_depth {
+                    for captured in &mut self.captures[entry.depth as usize..] {
+                        *captured = true;
+                    }
+                }
+                instantiate(&mut self.table, &entry.scheme)
+            }
+            None => {
+                self.unbound(name, &path.span);
+                self.table.fresh_type()
+            }
+        }
+    }
+
+    /// A constructor, applied to `arguments` if given (`None`: standing
+    /// alone, a function if it has fields).
+    pub fn constructor(&mut self, path: &Path, arguments: Option<&[Expr]>, span: &Span) -> Type {
+        let name = &path.last().text;
+        let Some(info) = self.declarations.constructors.get(name).cloned() else {
+            let suggestion = Self::suggest(name, self.declarations.constructors.keys().map(String::as_str));
+            self.report(CheckError::UnknownConstructor { name: path.dotted(), span: path.span.clone(), suggestion });
+            for argument in arguments.unwrap_or_default() {
+                self.infer(argument);
+            }
+            return self.table.fresh_type();
+        };
+        let (result, substitution) = self.declarations.instantiate_type(&info.type_name, &mut self.table);
+        let fields: Vec<Type> = info.fields.iter().map(|field| self.table.substitute(field, &substitution)).collect();
+        let Some(arguments) = arguments else {
+            // Standing alone: a curried function building the value.
+            if fields.is_empty() {
+                return result;
+            }
+            let tail = self.table.fresh_row();
+            let mem = Row::Extend(Box::new(Label { effect: "Mem".to_string(), arguments: Vec::new() }), Box::new(tail));
+            let mut ty = result;
+            for (index, field) in fields.iter().enumerate().rev() {
+                let row = if index == fields.len() - 1 { mem.clone() } else { self.table.fresh_row() };
+                ty = Type::function(field.clone(), ty, row);
+            }
+            return ty;
+        };
+        let spread: Vec<&Expr> = match arguments {
+            [Expr::Tuple(items, _)] if fields.len() > 1 && items.len() == fields.len() => items.iter().collect(),
+            _ => arguments.iter().collect(),
+        };
+        if spread.len() != fields.len() {
+            self.report(CheckError::ConstructorArity {
+                name: path.dotted(),
+                expected: fields.len(),
+                found: spread.len(),
+                span: span.clone(),
+            });
+            for argument in arguments {
+                self.infer(argument);
+            }
+            return result;
+        }
+        for (argument, field) in spread.iter().zip(&fields) {
+            let found = self.infer(argument);
+            self.expect(field, &found, &argument.span(), &format!("this argument of `{name}`"));
+        }
+        if !fields.is_empty() {
+            self.allocate(span);
+        }
+        result
+    }
+
+    /// `function arguments...`.
+    fn apply(&mut self, function: &Expr, arguments: &[Expr], span: &Span) -> Type {
+        if let Expr::Constructor(path) = function {
+            return self.constructor(path, Some(arguments), span);
+        }
+        let mut ty = self.infer(function);
+        if let Expr::Variable(path) = function {
+            if path.segments.len() == 1 {
+                let arity = self.env.lookup(&path.last().text).map_or(0, |entry| entry.arity);
+                if arity > arguments.len() {
+                    // A partial application builds a closure.
+                    self.allocate(span);
+                }
+            }
+        }
+        for (index, argument) in arguments.iter().enumerate() {
+            let argument_type = self.infer(argument);
+            let current = self.effect.clone();
+            match self.table.shallow(&ty) {
+                Type::Function(parameter, result, row) => {
+                    self.expect(&parameter, &argument_type, &argument.span(), "this argument");
+                    let context = self.row_context.clone();
+                    self.expect_rows(&current, &row, span, &context);
+                    ty = *result;
+                }
+                Type::Var(_) => {
+                    let result = self.table.fresh_type();
+                    let expected = Type::function(argument_type, result.clone(), current);
+                    self.expect(&expected, &ty, &function.span(), "the function applied");
+                    ty = result;
+                }
+                other => {
+                    let found = self.show(&other);
+                    let expected = if index == 0 { "a function".to_string() } else { format!("a function of {} arguments", arguments.len()) };
+                    self.report(CheckError::TypeMismatch {
+                        expected,
+                        found,
+                        context: "the expression applied".to_string(),
+                        span: function.span(),
+                    });
+                    for argument in &arguments[index + 1..] {
+                        self.infer(argument);
+                    }
+                    return self.table.fresh_type();
+                }
+            }
+        }
+        ty
+    }
+
+    /// The field `name` of a value of type `record_type`: its declaration
+    /// and its type, with the record's parameters unified.
+    pub fn field_of(&mut self, record_type: &Type, name: &Name, span: &Span) -> Option<(FieldInfo, Type)> {
+        let known = match self.table.shallow(record_type) {
+            Type::Constructor(type_name, _)
+                if self.declarations.records.get(&type_name).is_some_and(|fields| fields.iter().any(|f| f.name == name.text)) =>
+            {
+                Some(type_name)
+            }
+            _ => None,
+        };
+        let Some(type_name) = known.or_else(|| self.declarations.fields.get(&name.text).cloned()) else {
+            let suggestion = Self::suggest(&name.text, self.declarations.fields.keys().map(String::as_str));
+            self.report(CheckError::UnknownField { name: name.text.clone(), span: name.span.clone(), suggestion });
+            return None;
+        };
+        let info = self.declarations.records[&type_name].iter().find(|field| field.name == name.text).cloned()?;
+        let (instance, substitution) = self.declarations.instantiate_type(&type_name, &mut self.table);
+        self.expect(&instance, record_type, span, &format!("the record whose `{}` is taken", name.text));
+        let ty = self.table.substitute(&info.ty, &substitution);
+        Some((info, ty))
+    }
+
+    /// A record literal: its field set determines its type.
+    fn record(&mut self, fields: &[(Name, Option<Expr>)], span: &Span) -> Type {
+        let names: Vec<&str> = fields.iter().map(|(name, _)| name.text.as_str()).collect();
+        let by_first = fields.first().and_then(|(name, _)| self.declarations.fields.get(&name.text).cloned());
+        let covering = |type_name: &String| {
+            let declared = &self.declarations.records[type_name];
+            names.iter().all(|name| declared.iter().any(|field| field.name == *name))
+        };
+        let type_name = match by_first {
+            Some(type_name) if covering(&type_name) => Some(type_name),
+            other => {
+                let mut candidates: Vec<&String> = self.declarations.records.keys().filter(|name| covering(name)).collect();
+                candidates.sort();
+                candidates.first().map(|name| (*name).clone()).or(other)
+            }
+        };
+        let Some(type_name) = type_name else {
+            if let Some((name, _)) = fields.first() {
+                let suggestion = Self::suggest(&name.text, self.declarations.fields.keys().map(String::as_str));
+                self.report(CheckError::UnknownField { name: name.text.clone(), span: name.span.clone(), suggestion });
+            }
+            for (name, value) in fields {
+                self.field_value(name, value.as_ref());
+            }
+            return self.table.fresh_type();
+        };
+        let declared = self.declarations.records[&type_name].clone();
+        let (ty, substitution) = self.declarations.instantiate_type(&type_name, &mut self.table);
+        let mut extra = Vec::new();
+        for (name, value) in fields {
+            let (found, value_span) = self.field_value(name, value.as_ref());
+            match declared.iter().find(|field| field.name == name.text) {
+                Some(field) => {
+                    let expected = self.table.substitute(&field.ty, &substitution);
+                    self.expect(&expected, &found, &value_span, &format!("field `{}`", name.text));
+                }
+                None => extra.push(name.text.clone()),
+            }
+        }
+        let missing: Vec<String> =
+            declared.iter().filter(|field| !names.contains(&field.name.as_str())).map(|field| field.name.clone()).collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            self.report(CheckError::RecordFields { type_name: type_name.clone(), missing, extra, span: span.clone() });
+        }
+        self.allocate(span);
+        ty
+    }
+
+    /// The type of a field's value in a record literal (`f = e`, or `f`
+    /// alone for the variable `f`).
+    fn field_value(&mut self, name: &Name, value: Option<&Expr>) -> (Type, Span) {
+        match value {
+            Some(value) => (self.infer(value), value.span()),
+            None => {
+                let path = Path { segments: vec![name.clone()], span: name.span.clone() };
+                (self.variable(&path), name.span.clone())
+            }
+        }
+    }
+
+    fn binary(&mut self, operator: BinaryOperator, left: &Expr, right: &Expr, span: &Span) -> Type {
+        use BinaryOperator::*;
+        let left_type = self.infer(left);
+        let right_type = self.infer(right);
+        let symbol = operator_symbol(operator);
+        let context_left = format!("the left operand of `{symbol}`");
+        let context_right = format!("the right operand of `{symbol}`");
+        let int = Type::named("int");
+        let boolean = Type::named("bool");
+        match operator {
+            Add | Subtract | Multiply | Divide | Modulo | BitAnd | BitOr | BitXor | ShiftLeft | ShiftRight => {
+                self.expect(&int, &left_type, &left.span(), &context_left);
+                self.expect(&int, &right_type, &right.span(), &context_right);
+                int
+            }
+            Less | LessEqual | Greater | GreaterEqual => {
+                self.expect(&int, &left_type, &left.span(), &context_left);
+                self.expect(&int, &right_type, &right.span(), &context_right);
+                boolean
+            }
+            Equal | NotEqual => {
+                self.expect(&left_type, &right_type, &right.span(), &context_right);
+                boolean
+            }
+            And | Or => {
+                self.expect(&boolean, &left_type, &left.span(), &context_left);
+                self.expect(&boolean, &right_type, &right.span(), &context_right);
+                boolean
+            }
+            Concat => {
+                let string = Type::named("string");
+                self.expect(&string, &left_type, &left.span(), &context_left);
+                self.expect(&string, &right_type, &right.span(), &context_right);
+                string
+            }
+            Cons => {
+                let list = list_of(left_type);
+                self.expect(&list, &right_type, &right.span(), &context_right);
+                self.allocate(span);
+                list
+            }
+            SetRef => {
+                self.expect(&ref_of(right_type), &left_type, &left.span(), &context_left);
+                Type::named("unit")
+            }
+        }
+    }
+}
+
+/// An operator as written.
+pub fn operator_symbol(operator: BinaryOperator) -> &'static str {
+    use BinaryOperator::*;
+    match operator {
+        Add => "+",
+        Subtract => "-",
+        Multiply => "*",
+        Divide => "/",
+        Modulo => "mod",
+        Equal => "==",
+        NotEqual => "!=",
+        Less => "<",
+        LessEqual => "<=",
+        Greater => ">",
+        GreaterEqual => ">=",
+        And => "&&",
+        Or => "||",
+        Concat => "^",
+        Cons => "::",
+        BitAnd => "land",
+        BitOr => "lor",
+        BitXor => "lxor",
+        ShiftLeft => "lsl",
+        ShiftRight => "lsr",
+        SetRef => ":=",
+    }
+}
