@@ -119,7 +119,9 @@ pub struct EffectInfo {
 impl EffectInfo {
     /// The operation of this name.
     pub fn operation(&self, name: &str) -> Option<&OperationInfo> {
-        self.operations.iter().find(|operation| operation.name == name)
+        self.operations
+            .iter()
+            .find(|operation| operation.name == name)
     }
 }
 
@@ -221,12 +223,20 @@ impl Declarations {
         for (origin, module) in sources {
             for item in &module.items {
                 match item {
-                    ast::Item::Type(declaration) => {
-                        declarations.declare_type(*origin, declaration, table, errors, &mut module_spans)
-                    }
-                    ast::Item::Effect(declaration) => {
-                        declarations.declare_effect(*origin, declaration, table, errors, &mut module_spans)
-                    }
+                    ast::Item::Type(declaration) => declarations.declare_type(
+                        *origin,
+                        declaration,
+                        table,
+                        errors,
+                        &mut module_spans,
+                    ),
+                    ast::Item::Effect(declaration) => declarations.declare_effect(
+                        *origin,
+                        declaration,
+                        table,
+                        errors,
+                        &mut module_spans,
+                    ),
                     _ => {}
                 }
             }
@@ -235,8 +245,12 @@ impl Declarations {
         for (origin, module) in sources {
             for item in &module.items {
                 match item {
-                    ast::Item::Type(declaration) => declarations.resolve_type(*origin, declaration, table, errors),
-                    ast::Item::Effect(declaration) => declarations.resolve_effect(declaration, table, errors),
+                    ast::Item::Type(declaration) => {
+                        declarations.resolve_type(*origin, declaration, table, errors)
+                    }
+                    ast::Item::Effect(declaration) => {
+                        declarations.resolve_effect(declaration, table, errors)
+                    }
                     _ => {}
                 }
             }
@@ -264,7 +278,12 @@ impl Declarations {
                 first: Some(first.clone()),
             });
         } else if built_in {
-            errors.push(CheckError::Duplicate { kind, name: name.text.clone(), span: name.span.clone(), first: None });
+            errors.push(CheckError::Duplicate {
+                kind,
+                name: name.text.clone(),
+                span: name.span.clone(),
+                first: None,
+            });
         }
         module_spans.insert(key, name.span.clone());
     }
@@ -367,7 +386,9 @@ impl Declarations {
             let mut changed = false;
             for (_, module) in sources {
                 for item in &module.items {
-                    let ast::Item::Type(declaration) = item else { continue };
+                    let ast::Item::Type(declaration) = item else {
+                        continue;
+                    };
                     let name = &declaration.name.text;
                     if holding.contains(name) {
                         continue;
@@ -378,14 +399,20 @@ impl Declarations {
                         ast::TypeBody::Alias(ty) => names_in(ty, &mut mentioned),
                         ast::TypeBody::Sum(variants) => {
                             for variant in variants {
-                                variant.fields.iter().for_each(|field| names_in(field, &mut mentioned));
+                                variant
+                                    .fields
+                                    .iter()
+                                    .for_each(|field| names_in(field, &mut mentioned));
                             }
                         }
-                        ast::TypeBody::Record(fields) => {
-                            fields.iter().for_each(|field| names_in(&field.ty, &mut mentioned))
-                        }
+                        ast::TypeBody::Record(fields) => fields
+                            .iter()
+                            .for_each(|field| names_in(&field.ty, &mut mentioned)),
                     }
-                    if mentioned.iter().any(|mentioned| holding.contains(mentioned)) {
+                    if mentioned
+                        .iter()
+                        .any(|mentioned| holding.contains(mentioned))
+                    {
                         holding.push(name.clone());
                         changed = true;
                     }
@@ -418,9 +445,13 @@ impl Declarations {
         let mut scope = TypeScope::default();
         if let Some(info) = self.types.get(name) {
             for (parameter, variable) in parameters.iter().zip(&info.parameters) {
-                scope.variables.insert(parameter.text.clone(), Type::Var(*variable));
+                scope
+                    .variables
+                    .insert(parameter.text.clone(), Type::Var(*variable));
             }
-            scope.hidden = info.hidden.map(|(answer, row)| (Type::Var(answer), Row::Var(row)));
+            scope.hidden = info
+                .hidden
+                .map(|(answer, row)| (Type::Var(answer), Row::Var(row)));
         }
         scope
     }
@@ -437,21 +468,38 @@ impl Declarations {
             return;
         }
         // A prelude declaration replaced by the module's is not resolved.
-        if origin == Origin::Prelude && self.types.get(&name).is_some_and(|info| info.span.is_some()) {
+        if origin == Origin::Prelude
+            && self
+                .types
+                .get(&name)
+                .is_some_and(|info| info.span.is_some())
+        {
             return;
         }
         let mut scope = self.declaration_scope(&name, &declaration.parameters);
         let shape = match &declaration.body {
             ast::TypeBody::Abstract => Shape::Opaque,
             ast::TypeBody::Alias(ty) => {
-                let mut resolver = Resolver { declarations: self, table, errors };
+                let mut resolver = Resolver {
+                    declarations: self,
+                    table,
+                    errors,
+                };
                 Shape::Alias(resolver.resolve(ty, &mut scope))
             }
             ast::TypeBody::Sum(variants) => {
                 let mut names = Vec::new();
                 for (index, variant) in variants.iter().enumerate() {
-                    let mut resolver = Resolver { declarations: self, table: &mut *table, errors: &mut *errors };
-                    let fields = variant.fields.iter().map(|field| resolver.resolve(field, &mut scope)).collect();
+                    let mut resolver = Resolver {
+                        declarations: self,
+                        table: &mut *table,
+                        errors: &mut *errors,
+                    };
+                    let fields = variant
+                        .fields
+                        .iter()
+                        .map(|field| resolver.resolve(field, &mut scope))
+                        .collect();
                     if origin == Origin::Module {
                         if let Some(existing) = self.constructors.get(&variant.name.text) {
                             if existing.type_name == name && names.contains(&variant.name.text) {
@@ -466,13 +514,19 @@ impl Declarations {
                     }
                     self.constructors.insert(
                         variant.name.text.clone(),
-                        ConstructorInfo { type_name: name.clone(), index, fields },
+                        ConstructorInfo {
+                            type_name: name.clone(),
+                            index,
+                            fields,
+                        },
                     );
                     names.push(variant.name.text.clone());
                 }
                 Shape::Sum(names)
             }
-            ast::TypeBody::Record(fields) => self.resolve_record(&name, fields, &mut scope, table, errors),
+            ast::TypeBody::Record(fields) => {
+                self.resolve_record(&name, fields, &mut scope, table, errors)
+            }
         };
         if let Some(info) = self.types.get_mut(&name) {
             info.shape = shape;
@@ -489,7 +543,11 @@ impl Declarations {
     ) -> Shape {
         let mut infos = Vec::new();
         for field in fields {
-            let mut resolver = Resolver { declarations: self, table: &mut *table, errors: &mut *errors };
+            let mut resolver = Resolver {
+                declarations: self,
+                table: &mut *table,
+                errors: &mut *errors,
+            };
             let ty = resolver.resolve(&field.ty, scope);
             infos.push(FieldInfo {
                 type_name: name.to_string(),
@@ -497,15 +555,23 @@ impl Declarations {
                 ty,
                 mutable: field.mutable,
             });
-            self.fields.insert(field.name.text.clone(), name.to_string());
+            self.fields
+                .insert(field.name.text.clone(), name.to_string());
         }
         let names = infos.iter().map(|field| field.name.clone()).collect();
         self.records.insert(name.to_string(), infos);
         Shape::Record(names)
     }
 
-    fn resolve_effect(&mut self, declaration: &ast::EffectDecl, table: &mut Table, errors: &mut Vec<CheckError>) {
-        let Some(info) = self.effects.get(&declaration.name.text) else { return };
+    fn resolve_effect(
+        &mut self,
+        declaration: &ast::EffectDecl,
+        table: &mut Table,
+        errors: &mut Vec<CheckError>,
+    ) {
+        let Some(info) = self.effects.get(&declaration.name.text) else {
+            return;
+        };
         let parameters = info.parameters.clone();
         let mut operations = Vec::new();
         for operation in &declaration.operations {
@@ -520,16 +586,37 @@ impl Declarations {
                     info.shape = shape;
                 }
             }
-            let mut scope = TypeScope { open: true, record_prefix: Some(prefix), ..TypeScope::default() };
+            let mut scope = TypeScope {
+                open: true,
+                record_prefix: Some(prefix),
+                ..TypeScope::default()
+            };
             for (parameter, variable) in declaration.parameters.iter().zip(&parameters) {
-                scope.variables.insert(parameter.text.clone(), Type::Var(*variable));
+                scope
+                    .variables
+                    .insert(parameter.text.clone(), Type::Var(*variable));
             }
-            let mut resolver = Resolver { declarations: self, table: &mut *table, errors: &mut *errors };
+            let mut resolver = Resolver {
+                declarations: self,
+                table: &mut *table,
+                errors: &mut *errors,
+            };
             let signature = resolver.resolve(&operation.signature, &mut scope);
             let (mut own_types, mut own_rows) = (Vec::new(), Vec::new());
             table.free_variables(&signature, &mut own_types, &mut own_rows);
-            own_types.retain(|variable| !parameters.contains(variable));
-            operations.push(OperationInfo { name: operation.name.text.clone(), signature, own_types, own_rows });
+            // The operation's own type variables are those written in its
+            // signature (a variable standing in for an unknown type after an
+            // error is not one).
+            let written: Vec<Type> = scope.variables.values().cloned().collect();
+            own_types.retain(|variable| {
+                !parameters.contains(variable) && written.contains(&Type::Var(*variable))
+            });
+            operations.push(OperationInfo {
+                name: operation.name.text.clone(),
+                signature,
+                own_types,
+                own_rows,
+            });
         }
         if let Some(info) = self.effects.get_mut(&declaration.name.text) {
             info.operations = operations;
@@ -539,7 +626,10 @@ impl Declarations {
 
 /// The hidden argument for an answer type and row.
 pub fn hidden_argument(answer: Type, row: Row) -> Type {
-    Type::Constructor(HIDDEN.to_string(), vec![Type::function(Type::named("unit"), answer, row)])
+    Type::Constructor(
+        HIDDEN.to_string(),
+        vec![Type::function(Type::named("unit"), answer, row)],
+    )
 }
 
 /// The type names a type expression mentions.
@@ -549,7 +639,9 @@ fn names_in(ty: &TypeExpr, names: &mut Vec<String>) {
         TypeExpr::Name(path) => names.push(path.dotted()),
         TypeExpr::Variable(_) | TypeExpr::Unit(_) | TypeExpr::Error(_) => {}
         TypeExpr::Tuple(items, _) => items.iter().for_each(|item| names_in(item, names)),
-        TypeExpr::Function { parameter, result, .. } => {
+        TypeExpr::Function {
+            parameter, result, ..
+        } => {
             names_in(parameter, names);
             names_in(result, names);
         }
@@ -567,7 +659,12 @@ pub fn inline_record_name(prefix: &str, count: usize) -> String {
     }
 }
 
-fn register_inline_records(ty: &TypeExpr, prefix: &str, count: &mut usize, register: &mut dyn FnMut(String)) {
+fn register_inline_records(
+    ty: &TypeExpr,
+    prefix: &str,
+    count: &mut usize,
+    register: &mut dyn FnMut(String),
+) {
     let mut found = Vec::new();
     collect_inline_records(ty, prefix, count, &mut found);
     for (name, _) in found {
@@ -577,13 +674,22 @@ fn register_inline_records(ty: &TypeExpr, prefix: &str, count: &mut usize, regis
 
 /// The inline record types of a signature, in the order the resolver meets
 /// them, with their names.
-fn collect_inline_records(ty: &TypeExpr, prefix: &str, count: &mut usize, found: &mut Vec<(String, Vec<ast::FieldDecl>)>) {
+fn collect_inline_records(
+    ty: &TypeExpr,
+    prefix: &str,
+    count: &mut usize,
+    found: &mut Vec<(String, Vec<ast::FieldDecl>)>,
+) {
     match ty {
-        TypeExpr::Apply { atoms, .. } => {
-            atoms.iter().for_each(|atom| collect_inline_records(atom, prefix, count, found))
-        }
-        TypeExpr::Tuple(items, _) => items.iter().for_each(|item| collect_inline_records(item, prefix, count, found)),
-        TypeExpr::Function { parameter, result, .. } => {
+        TypeExpr::Apply { atoms, .. } => atoms
+            .iter()
+            .for_each(|atom| collect_inline_records(atom, prefix, count, found)),
+        TypeExpr::Tuple(items, _) => items
+            .iter()
+            .for_each(|item| collect_inline_records(item, prefix, count, found)),
+        TypeExpr::Function {
+            parameter, result, ..
+        } => {
             collect_inline_records(parameter, prefix, count, found);
             collect_inline_records(result, prefix, count, found);
         }

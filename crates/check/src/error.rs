@@ -214,6 +214,16 @@ pub enum CheckError {
         /// Where.
         span: Span,
     },
+    /// `invoke k v` in a clause of `handle ... with` whose continuation
+    /// performs the handled effects again, outside the handler, so that the
+    /// clause's own row would have to contain itself (the chapter 10
+    /// scheduler's Print clause, gap 11).
+    ShallowInvoke {
+        /// The continuation's row, printed.
+        row: String,
+        /// Where.
+        span: Span,
+    },
     /// A warning: a `val` signature in the module that no `let` defines.
     ValWithoutDefinition {
         /// The name.
@@ -258,6 +268,7 @@ impl CheckError {
             | CheckError::IntegerOutOfRange { span, .. }
             | CheckError::NotAHandler { span, .. }
             | CheckError::StateWithoutParameter { span }
+            | CheckError::ShallowInvoke { span, .. }
             | CheckError::ValWithoutDefinition { span, .. } => span.clone(),
         }
     }
@@ -360,7 +371,7 @@ impl CheckError {
                     .with_primary(file, span.clone(), format!("{context} has type `{found}`, but `{expected}` is expected here"))
                     .with_note(format!("expected: {expected}"))
                     .with_note(format!("   found: {found}"))
-                    .with_hint("change the expression, or the annotation or use that fixes the expected type")
+                    .with_hint(format!("change this expression to give a `{expected}`, or change what expects one"))
             }
             CheckError::InfiniteType { ty, span } => Diagnostic::error("this type would contain itself")
                 .with_code("types::infinite-type")
@@ -427,7 +438,7 @@ impl CheckError {
                     .with_code("types::primitive-outside-unsafe")
                     .with_primary(file, span.clone(), "a raw machine primitive, used outside an `unsafe` block")
                     .with_note("`__` primitives bypass the type-tag checks (Appendix B §3.4)")
-                    .with_hint(format!("wrap the use in `unsafe {{ ... }}`, which adds `Unsafe` to the row"))
+                    .with_hint("wrap the use in `unsafe { ... }`, which adds `Unsafe` to the row")
             }
             CheckError::IntegerOutOfRange { value, span } => {
                 Diagnostic::error(format!("integer literal {value} does not fit in 16 bits"))
@@ -445,6 +456,14 @@ impl CheckError {
                 .with_primary(file, span.clone(), "this updates the handler's state")
                 .with_note("the state of a parameterised handler is its first parameter")
                 .with_hint("declare the state as a parameter: `handler h (init : a) = { ... }`"),
+            CheckError::ShallowInvoke { row, span } => {
+                Diagnostic::error("`invoke` performs the handled effects again")
+                    .with_code("types::shallow-invoke")
+                    .with_primary(file, span.clone(), "this continues the captured computation outside the handler")
+                    .with_note(format!("the continuation performs {row}, effects this `handle` was meant to handle"))
+                    .with_note("a `handle ... with` clause runs outside its handler, so these effects would reach the clause's own row, which would have to contain itself")
+                    .with_hint("write `resume k v`, which reinstalls the handler's clauses around the continuation")
+            }
             CheckError::ValWithoutDefinition { name, span } => {
                 Diagnostic::warning(format!("`{name}` is declared but never defined"))
                     .with_code("types::val-without-definition")

@@ -19,5 +19,8 @@ pub const FILES: [(Option<&str>, &str); 5] = [
 
 /// The prelude's files, parsed.
 pub fn parsed() -> Vec<(Option<&'static str>, cml_syntax::Parsed)> {
-    FILES.iter().map(|(module, text)| (*module, cml_syntax::parse(text))).collect()
+    FILES
+        .iter()
+        .map(|(module, text)| (*module, cml_syntax::parse(text)))
+        .collect()
 }

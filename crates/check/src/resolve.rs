@@ -67,7 +67,12 @@ impl Resolver<'_> {
             TypeExpr::Tuple(items, _) => {
                 Type::Tuple(items.iter().map(|item| self.resolve(item, scope)).collect())
             }
-            TypeExpr::Function { parameter, result, row, .. } => {
+            TypeExpr::Function {
+                parameter,
+                result,
+                row,
+                ..
+            } => {
                 let parameter = self.resolve(parameter, scope);
                 let result = self.resolve(result, scope);
                 let row = match row {
@@ -95,17 +100,28 @@ impl Resolver<'_> {
         for effect in &row.effects {
             let (name, arguments, span) = match effect {
                 TypeExpr::Apply { atoms, span } => match atoms.split_first() {
-                    Some((TypeExpr::Name(path), rest)) => (path.dotted(), rest.to_vec(), span.clone()),
+                    Some((TypeExpr::Name(path), rest)) => {
+                        (path.dotted(), rest.to_vec(), span.clone())
+                    }
                     _ => continue,
                 },
                 TypeExpr::Name(path) => (path.dotted(), Vec::new(), path.span.clone()),
                 _ => continue,
             };
             if !self.declarations.effects.contains_key(&name) {
-                self.errors.push(CheckError::UnknownEffect { name: name.clone(), span });
+                self.errors.push(CheckError::UnknownEffect {
+                    name: name.clone(),
+                    span,
+                });
             }
-            let arguments = arguments.iter().map(|argument| self.resolve(argument, scope)).collect();
-            labels.push(Label { effect: name, arguments });
+            let arguments = arguments
+                .iter()
+                .map(|argument| self.resolve(argument, scope))
+                .collect();
+            labels.push(Label {
+                effect: name,
+                arguments,
+            });
         }
         let tail = match &row.tail {
             None => Row::Empty,
@@ -142,7 +158,10 @@ impl Resolver<'_> {
             }
         }
         // Postfix: a type followed by one-argument constructors.
-        let postfix = resolved.iter().skip(1).all(|atom| matches!(atom, Atom::Constructor { arity: 1, .. }));
+        let postfix = resolved
+            .iter()
+            .skip(1)
+            .all(|atom| matches!(atom, Atom::Constructor { arity: 1, .. }));
         if postfix {
             let mut atoms_iter = resolved.into_iter();
             let first = atoms_iter.next().expect("two or more atoms");
@@ -154,8 +173,15 @@ impl Resolver<'_> {
             }
             return ty;
         }
-        let text = atoms.iter().map(describe_atom).collect::<Vec<_>>().join(" ");
-        self.errors.push(CheckError::AmbiguousTypeApplication { text, span: span.clone() });
+        let text = atoms
+            .iter()
+            .map(describe_atom)
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.errors.push(CheckError::AmbiguousTypeApplication {
+            text,
+            span: span.clone(),
+        });
         self.table.fresh_type()
     }
 
@@ -202,14 +228,19 @@ impl Resolver<'_> {
                 if let Some(variable) = scope.variables.get(&name) {
                     return Atom::Complete(variable.clone());
                 }
-                let lower = name.chars().next().is_some_and(|c| c.is_lowercase()) && path.segments.len() == 1;
+                let lower = name.chars().next().is_some_and(|c| c.is_lowercase())
+                    && path.segments.len() == 1;
                 if lower && scope.open {
                     let fresh = self.table.fresh_type();
                     scope.variables.insert(name, fresh.clone());
                     return Atom::Complete(fresh);
                 }
                 let suggestion = self.similar_type(&name);
-                self.errors.push(CheckError::UnknownType { name, span: path.span.clone(), suggestion });
+                self.errors.push(CheckError::UnknownType {
+                    name,
+                    span: path.span.clone(),
+                    suggestion,
+                });
                 Atom::Complete(self.table.fresh_type())
             }
             TypeExpr::Variable(name) => {
@@ -234,7 +265,12 @@ impl Resolver<'_> {
             Atom::Complete(ty) => ty,
             Atom::Constructor { name, arity: 0 } => self.construct(&name, Vec::new(), scope),
             Atom::Constructor { name, arity } => {
-                self.errors.push(CheckError::TypeArity { name, expected: arity, found: 0, span: span.clone() });
+                self.errors.push(CheckError::TypeArity {
+                    name,
+                    expected: arity,
+                    found: 0,
+                    span: span.clone(),
+                });
                 self.table.fresh_type()
             }
         }

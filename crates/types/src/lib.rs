@@ -12,6 +12,6 @@ pub mod substitute;
 pub mod types;
 pub mod unify;
 
-pub use types::{HIDDEN, Label, Printer, Row, RowVar, Table, Type, TypeVar};
 pub use substitute::Substitution;
+pub use types::{Label, Printer, Row, RowVar, Table, Type, TypeVar, HIDDEN};
 pub use unify::Mismatch;

@@ -38,11 +38,17 @@ impl Table {
             },
             Type::Constructor(name, arguments) => Type::Constructor(
                 name,
-                arguments.iter().map(|argument| self.substitute(argument, substitution)).collect(),
+                arguments
+                    .iter()
+                    .map(|argument| self.substitute(argument, substitution))
+                    .collect(),
             ),
-            Type::Tuple(items) => {
-                Type::Tuple(items.iter().map(|item| self.substitute(item, substitution)).collect())
-            }
+            Type::Tuple(items) => Type::Tuple(
+                items
+                    .iter()
+                    .map(|item| self.substitute(item, substitution))
+                    .collect(),
+            ),
             Type::Function(parameter, result, row) => Type::Function(
                 Box::new(self.substitute(&parameter, substitution)),
                 Box::new(self.substitute(&result, substitution)),

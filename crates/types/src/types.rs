@@ -82,10 +82,9 @@ impl Type {
 impl Row {
     /// A row of these labels ending in `tail`.
     pub fn from_labels(labels: Vec<Label>, tail: Row) -> Row {
-        labels
-            .into_iter()
-            .rev()
-            .fold(tail, |rest, label| Row::Extend(Box::new(label), Box::new(rest)))
+        labels.into_iter().rev().fold(tail, |rest, label| {
+            Row::Extend(Box::new(label), Box::new(rest))
+        })
     }
 }
 
@@ -208,7 +207,9 @@ impl Table {
                 Box::new(self.resolve(&result)),
                 self.resolve_row(&row),
             ),
-            Type::Tuple(items) => Type::Tuple(items.iter().map(|item| self.resolve(item)).collect()),
+            Type::Tuple(items) => {
+                Type::Tuple(items.iter().map(|item| self.resolve(item)).collect())
+            }
             Type::Continuation(argument, answer, row) => Type::Continuation(
                 Box::new(self.resolve(&argument)),
                 Box::new(self.resolve(&answer)),
@@ -245,12 +246,19 @@ pub struct Printer<'table> {
     table: &'table Table,
     type_names: Vec<TypeVar>,
     row_names: Vec<RowVar>,
+    /// How often each row variable occurs in the type being printed.
+    row_counts: std::collections::HashMap<RowVar, usize>,
 }
 
 impl<'table> Printer<'table> {
     /// A printer naming variables in order of appearance.
     pub fn new(table: &'table Table) -> Printer<'table> {
-        Printer { table, type_names: Vec::new(), row_names: Vec::new() }
+        Printer {
+            table,
+            type_names: Vec::new(),
+            row_names: Vec::new(),
+            row_counts: Default::default(),
+        }
     }
 
     fn type_name(&mut self, variable: TypeVar) -> String {
@@ -284,9 +292,55 @@ impl<'table> Printer<'table> {
         }
     }
 
-    /// A type as text.
+    /// A type as text. A curried function's inner arrows whose rows are
+    /// unconstrained (a row variable occurring nowhere else) are printed
+    /// without them, as they are written: `bool -> a -> a / e`, where the
+    /// row belongs to the innermost arrow.
     pub fn ty(&mut self, ty: &Type) -> String {
+        let (mut types, mut rows) = (Vec::new(), Vec::new());
+        self.row_counts.clear();
+        self.count_rows(ty, &mut types, &mut rows);
         self.ty_at(ty, 0)
+    }
+
+    fn count_rows(&mut self, ty: &Type, types: &mut Vec<TypeVar>, rows: &mut Vec<RowVar>) {
+        match self.table.shallow(ty) {
+            Type::Var(_) => {}
+            Type::Constructor(_, items) | Type::Tuple(items) => items
+                .iter()
+                .for_each(|item| self.count_rows(item, types, rows)),
+            Type::Function(parameter, result, row) | Type::Continuation(parameter, result, row) => {
+                self.count_rows(&parameter, types, rows);
+                self.count_rows(&result, types, rows);
+                self.count_row(&row, types, rows);
+            }
+            Type::Handler(labels, input, output, row) => {
+                self.count_row(&labels, types, rows);
+                self.count_rows(&input, types, rows);
+                self.count_rows(&output, types, rows);
+                self.count_row(&row, types, rows);
+            }
+        }
+    }
+
+    fn count_row(&mut self, row: &Row, types: &mut Vec<TypeVar>, rows: &mut Vec<RowVar>) {
+        match self.table.shallow_row(row) {
+            Row::Empty => {}
+            Row::Var(variable) => *self.row_counts.entry(variable).or_insert(0) += 1,
+            Row::Extend(label, rest) => {
+                label
+                    .arguments
+                    .iter()
+                    .for_each(|argument| self.count_rows(argument, types, rows));
+                self.count_row(&rest, types, rows);
+            }
+        }
+    }
+
+    /// Whether an arrow with this row and result prints without its row.
+    fn elided(&self, result: &Type, row: &Row) -> bool {
+        matches!(self.table.shallow(result), Type::Function(..))
+            && matches!(self.table.shallow_row(row), Row::Var(variable) if self.row_counts.get(&variable) == Some(&1))
     }
 
     /// Precedence: 0 anywhere, 1 as an arrow's parameter, 2 as an argument.
@@ -296,8 +350,11 @@ impl<'table> Printer<'table> {
             Type::Var(variable) => (self.type_name(*variable), 3),
             Type::Constructor(name, arguments) if arguments.is_empty() => (name.clone(), 3),
             Type::Constructor(name, arguments) => {
-                let visible: Vec<Type> =
-                    arguments.iter().filter(|argument| !self.is_hidden(argument)).cloned().collect();
+                let visible: Vec<Type> = arguments
+                    .iter()
+                    .filter(|argument| !self.is_hidden(argument))
+                    .cloned()
+                    .collect();
                 if visible.is_empty() {
                     (name.clone(), 3)
                 } else {
@@ -315,6 +372,11 @@ impl<'table> Printer<'table> {
             Type::Tuple(items) => {
                 let items: Vec<String> = items.iter().map(|item| self.ty_at(item, 0)).collect();
                 (format!("({})", items.join(", ")), 3)
+            }
+            Type::Function(parameter, result, row) if self.elided(result, row) => {
+                let parameter = self.ty_at(parameter, 1);
+                let result = self.ty_at(result, 0);
+                (format!("{parameter} -> {result}"), 0)
             }
             Type::Function(parameter, result, row) => {
                 let parameter = self.ty_at(parameter, 1);

@@ -25,9 +25,9 @@ use crate::types::{Label, Row, Table, Type, TypeVar};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mismatch {
     /// Different shapes or constructors.
-    Types(Type, Type),
+    Types(Box<Type>, Box<Type>),
     /// A variable would contain itself.
-    Infinite(Type, Type),
+    Infinite(Box<Type>, Box<Type>),
     /// A closed row lacks an effect the other side has.
     MissingEffect {
         /// The effect.
@@ -53,7 +53,9 @@ impl Table {
                 if a == b && arguments_a.len() == arguments_b.len() =>
             {
                 for (x, y) in arguments_a.iter().zip(arguments_b) {
-                    self.unify(x, y).map_err(|_| Mismatch::Types(left.clone(), right.clone()))?;
+                    self.unify(x, y).map_err(|_| {
+                        Mismatch::Types(Box::new(left.clone()), Box::new(right.clone()))
+                    })?;
                 }
                 Ok(())
             }
@@ -77,14 +79,17 @@ impl Table {
                 self.unify(o1, o2)?;
                 self.unify_rows(e1, e2)
             }
-            _ => Err(Mismatch::Types(left, right)),
+            _ => Err(Mismatch::Types(Box::new(left), Box::new(right))),
         }
     }
 
     fn bind_type_variable(&mut self, variable: TypeVar, ty: &Type) -> Result<(), Mismatch> {
         let level = self.type_level(variable).unwrap_or(u32::MAX);
         if self.occurs_and_adjust(variable, level, ty) {
-            return Err(Mismatch::Infinite(Type::Var(variable), self.resolve(ty)));
+            return Err(Mismatch::Infinite(
+                Box::new(Type::Var(variable)),
+                Box::new(self.resolve(ty)),
+            ));
         }
         self.bind_type(variable, ty.clone());
         Ok(())
@@ -98,9 +103,9 @@ impl Table {
                 self.lower_type_level(other, level);
                 other == variable
             }
-            Type::Constructor(_, arguments) | Type::Tuple(arguments) => {
-                arguments.iter().any(|a| self.occurs_and_adjust(variable, level, a))
-            }
+            Type::Constructor(_, arguments) | Type::Tuple(arguments) => arguments
+                .iter()
+                .any(|a| self.occurs_and_adjust(variable, level, a)),
             Type::Function(parameter, result, row) | Type::Continuation(parameter, result, row) => {
                 self.occurs_and_adjust(variable, level, &parameter)
                     | self.occurs_and_adjust(variable, level, &result)
@@ -123,7 +128,10 @@ impl Table {
                 false
             }
             Row::Extend(label, rest) => {
-                label.arguments.iter().any(|a| self.occurs_and_adjust(variable, level, a))
+                label
+                    .arguments
+                    .iter()
+                    .any(|a| self.occurs_and_adjust(variable, level, a))
                     | self.occurs_in_row(variable, level, &rest)
             }
         }
@@ -181,8 +189,14 @@ impl Table {
                 let arguments = wanted.arguments.iter().map(|_| self.fresh_type()).collect();
                 let tail = self.fresh_row();
                 self.level = saved;
-                let label = Label { effect: wanted.effect.clone(), arguments };
-                self.bind_row(variable, Row::Extend(Box::new(label.clone()), Box::new(tail.clone())));
+                let label = Label {
+                    effect: wanted.effect.clone(),
+                    arguments,
+                };
+                self.bind_row(
+                    variable,
+                    Row::Extend(Box::new(label.clone()), Box::new(tail.clone())),
+                );
                 Ok((label, tail))
             }
         }
@@ -221,7 +235,10 @@ mod tests {
     use crate::types::Printer;
 
     fn label(name: &str) -> Label {
-        Label { effect: name.to_string(), arguments: Vec::new() }
+        Label {
+            effect: name.to_string(),
+            arguments: Vec::new(),
+        }
     }
 
     fn closed(names: &[&str]) -> Row {
@@ -240,15 +257,23 @@ mod tests {
     #[test]
     fn a_closed_row_without_the_effect_fails() {
         let mut table = Table::default();
-        let error = table.unify_rows(&closed(&["IO"]), &closed(&["Mem"])).unwrap_err();
-        assert!(matches!(error, Mismatch::MissingEffect { ref effect, .. } if effect == "IO" || effect == "Mem"));
+        let error = table
+            .unify_rows(&closed(&["IO"]), &closed(&["Mem"]))
+            .unwrap_err();
+        assert!(
+            matches!(error, Mismatch::MissingEffect { ref effect, .. } if effect == "IO" || effect == "Mem")
+        );
     }
 
     #[test]
     fn order_of_different_labels_does_not_matter_but_duplicates_count() {
         let mut table = Table::default();
-        table.unify_rows(&closed(&["IO", "Mem"]), &closed(&["Mem", "IO"])).unwrap();
-        assert!(table.unify_rows(&closed(&["IO", "IO"]), &closed(&["IO"])).is_err());
+        table
+            .unify_rows(&closed(&["IO", "Mem"]), &closed(&["Mem", "IO"]))
+            .unwrap();
+        assert!(table
+            .unify_rows(&closed(&["IO", "IO"]), &closed(&["IO"]))
+            .is_err());
     }
 
     #[test]
@@ -257,14 +282,20 @@ mod tests {
         let tail = table.fresh_row();
         let left = Row::from_labels(vec![label("IO")], tail.clone());
         let right = Row::from_labels(vec![label("Mem")], tail);
-        assert!(matches!(table.unify_rows(&left, &right), Err(Mismatch::InfiniteRow(..))));
+        assert!(matches!(
+            table.unify_rows(&left, &right),
+            Err(Mismatch::InfiniteRow(..))
+        ));
     }
 
     #[test]
     fn label_arguments_unify() {
         let mut table = Table::default();
         let a = table.fresh_type();
-        let state = |ty: Type| Label { effect: "State".into(), arguments: vec![ty] };
+        let state = |ty: Type| Label {
+            effect: "State".into(),
+            arguments: vec![ty],
+        };
         let left = Row::from_labels(vec![state(a.clone())], Row::Empty);
         let right = Row::from_labels(vec![state(Type::named("int"))], Row::Empty);
         table.unify_rows(&left, &right).unwrap();
@@ -289,6 +320,9 @@ mod tests {
         let mut table = Table::default();
         let a = table.fresh_type();
         let list = Type::Constructor("list".into(), vec![a.clone()]);
-        assert!(matches!(table.unify(&a, &list), Err(Mismatch::Infinite(..))));
+        assert!(matches!(
+            table.unify(&a, &list),
+            Err(Mismatch::Infinite(..))
+        ));
     }
 }

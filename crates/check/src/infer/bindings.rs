@@ -29,7 +29,10 @@ impl Inferencer {
     pub fn lambda(&mut self, parameters: &[Parameter], body: &Expr, span: &Span) -> Type {
         self.lambda_depth += 1;
         self.captures.push(false);
-        let mut scope = TypeScope { open: true, ..TypeScope::default() };
+        let mut scope = TypeScope {
+            open: true,
+            ..TypeScope::default()
+        };
         let ty = self.function(parameters, None, body, &mut scope, None);
         let captured = self.captures.pop().unwrap_or(false);
         self.lambda_depth -= 1;
@@ -63,11 +66,15 @@ impl Inferencer {
             Some(TypeExpr::WithRow { ty, row, .. }) => (Some(ty.as_ref()), Some(row)),
             other => (other, None),
         };
-        let expected_result = result_annotation.map(|annotation| self.resolve_type(annotation, scope));
+        let expected_result =
+            result_annotation.map(|annotation| self.resolve_type(annotation, scope));
         let (row, context) = match written_row {
             Some(row) => {
-                let mut resolver =
-                    Resolver { declarations: &self.declarations, table: &mut self.table, errors: &mut self.errors };
+                let mut resolver = Resolver {
+                    declarations: &self.declarations,
+                    table: &mut self.table,
+                    errors: &mut self.errors,
+                };
                 let resolved = resolver.resolve_row(row, scope);
                 let context = match name {
                     Some(name) => format!("the annotation of `{name}`"),
@@ -90,7 +97,11 @@ impl Inferencer {
         self.env.truncate(mark);
         let mut ty = result;
         for (index, parameter) in parameter_types.into_iter().enumerate().rev() {
-            let arrow_row = if index == parameters.len() - 1 { row.clone() } else { self.table.fresh_row() };
+            let arrow_row = if index == parameters.len() - 1 {
+                row.clone()
+            } else {
+                self.table.fresh_row()
+            };
             ty = Type::function(parameter, ty, arrow_row);
         }
         ty
@@ -98,7 +109,10 @@ impl Inferencer {
 
     /// The type of one binding's right-hand side, inferred one level down.
     fn binding_type(&mut self, binding: &Binding) -> Type {
-        let mut scope = TypeScope { open: true, ..TypeScope::default() };
+        let mut scope = TypeScope {
+            open: true,
+            ..TypeScope::default()
+        };
         let name = match &binding.pattern {
             Pattern::Variable(name) => Some(name.text.clone()),
             _ => None,
@@ -112,7 +126,12 @@ impl Inferencer {
                         other => other,
                     };
                     let expected = self.resolve_type(annotation, &mut scope);
-                    self.expect(&expected, &found, &binding.body.span(), "the bound expression");
+                    self.expect(
+                        &expected,
+                        &found,
+                        &binding.body.span(),
+                        "the bound expression",
+                    );
                     expected
                 }
                 None => found,
@@ -121,8 +140,13 @@ impl Inferencer {
             // A function: its body is inside one more `fun`.
             self.lambda_depth += 1;
             self.captures.push(false);
-            let ty =
-                self.function(&binding.parameters, binding.annotation.as_ref(), &binding.body, &mut scope, name.as_deref());
+            let ty = self.function(
+                &binding.parameters,
+                binding.annotation.as_ref(),
+                &binding.body,
+                &mut scope,
+                name.as_deref(),
+            );
             self.captures.pop();
             self.lambda_depth -= 1;
             ty
@@ -131,7 +155,9 @@ impl Inferencer {
 
     /// Whether a binding may be generalised.
     fn generalisable(&self, binding: &Binding) -> bool {
-        !binding.mutable && (!binding.parameters.is_empty() || is_non_expansive(&binding.body, &self.declarations))
+        !binding.mutable
+            && (!binding.parameters.is_empty()
+                || is_non_expansive(&binding.body, &self.declarations))
     }
 
     /// Binds `let [rec] b1 and b2 ...`, in the environment, and returns what
@@ -145,7 +171,12 @@ impl Inferencer {
             for binding in bindings {
                 let placeholder = self.table.fresh_type();
                 if let Pattern::Variable(name) = &binding.pattern {
-                    self.push_entry(name, Scheme::monomorphic(placeholder.clone()), binding, global);
+                    self.push_entry(
+                        name,
+                        Scheme::monomorphic(placeholder.clone()),
+                        binding,
+                        global,
+                    );
                 }
                 placeholders.push(placeholder);
             }
@@ -175,7 +206,12 @@ impl Inferencer {
             let ty = self.binding_type(binding);
             let mut bound = Vec::new();
             let pattern_type = self.pattern(&binding.pattern, &mut bound);
-            self.expect(&pattern_type, &ty, &binding.body.span(), "the bound expression");
+            self.expect(
+                &pattern_type,
+                &ty,
+                &binding.body.span(),
+                "the bound expression",
+            );
             self.table.level -= 1;
             let generalisable = self.generalisable(binding);
             for (name, ty) in bound {

@@ -41,7 +41,11 @@ pub struct Scheme {
 impl Scheme {
     /// A type with nothing quantified.
     pub fn monomorphic(ty: Type) -> Scheme {
-        Scheme { types: Vec::new(), rows: Vec::new(), ty }
+        Scheme {
+            types: Vec::new(),
+            rows: Vec::new(),
+            ty,
+        }
     }
 }
 
@@ -98,7 +102,10 @@ impl Environment {
 
     /// The innermost binding of `name`, to change it.
     pub fn lookup_mut(&mut self, name: &str) -> Option<&mut Entry> {
-        self.entries.iter_mut().rev().find(|entry| entry.name == name)
+        self.entries
+            .iter_mut()
+            .rev()
+            .find(|entry| entry.name == name)
     }
 
     /// Every bound name, for suggestions.
@@ -119,7 +126,11 @@ pub fn instantiate(table: &mut Table, scheme: &Scheme) -> Type {
         let fresh = table.fresh_row();
         substitution.rows.insert(*variable, fresh);
     }
-    let ty = if substitution.is_empty() { table.resolve(&scheme.ty) } else { table.substitute(&scheme.ty, &substitution) };
+    let ty = if substitution.is_empty() {
+        table.resolve(&scheme.ty)
+    } else {
+        table.substitute(&scheme.ty, &substitution)
+    };
     open_rows(table, &ty)
 }
 
@@ -148,9 +159,21 @@ fn open_row(table: &mut Table, row: &Row) -> Row {
 pub fn generalise(table: &Table, ty: &Type) -> Scheme {
     let (mut types, mut rows) = (Vec::new(), Vec::new());
     table.free_variables(ty, &mut types, &mut rows);
-    types.retain(|variable| table.type_level(*variable).is_some_and(|level| level > table.level));
-    rows.retain(|variable| table.row_level(*variable).is_some_and(|level| level > table.level));
-    Scheme { types, rows, ty: table.resolve(ty) }
+    types.retain(|variable| {
+        table
+            .type_level(*variable)
+            .is_some_and(|level| level > table.level)
+    });
+    rows.retain(|variable| {
+        table
+            .row_level(*variable)
+            .is_some_and(|level| level > table.level)
+    });
+    Scheme {
+        types,
+        rows,
+        ty: table.resolve(ty),
+    }
 }
 
 /// Whether an expression is non-expansive under the relaxed value
@@ -160,20 +183,40 @@ pub fn generalise(table: &Table, ty: &Type) -> Scheme {
 /// expansive; a record type with a `mutable` field does.
 pub fn is_non_expansive(expression: &Expr, declarations: &Declarations) -> bool {
     match expression {
-        Expr::Literal(_) | Expr::Variable(_) | Expr::Constructor(_) | Expr::Lambda { .. } | Expr::Handler(..) => true,
-        Expr::Tuple(items, _) | Expr::List(items, _) => items.iter().all(|item| is_non_expansive(item, declarations)),
-        Expr::Apply { function, arguments, .. } => {
+        Expr::Literal(_)
+        | Expr::Variable(_)
+        | Expr::Constructor(_)
+        | Expr::Lambda { .. }
+        | Expr::Handler(..) => true,
+        Expr::Tuple(items, _) | Expr::List(items, _) => items
+            .iter()
+            .all(|item| is_non_expansive(item, declarations)),
+        Expr::Apply {
+            function,
+            arguments,
+            ..
+        } => {
             matches!(function.as_ref(), Expr::Constructor(_))
-                && arguments.iter().all(|argument| is_non_expansive(argument, declarations))
+                && arguments
+                    .iter()
+                    .all(|argument| is_non_expansive(argument, declarations))
         }
         Expr::Record { fields, .. } => {
-            let mutable = fields.first().and_then(|(name, _)| declarations.fields.get(&name.text)).is_some_and(
-                |type_name| {
-                    declarations.records.get(type_name).is_some_and(|fields| fields.iter().any(|field| field.mutable))
-                },
-            );
+            let mutable = fields
+                .first()
+                .and_then(|(name, _)| declarations.fields.get(&name.text))
+                .is_some_and(|type_name| {
+                    declarations
+                        .records
+                        .get(type_name)
+                        .is_some_and(|fields| fields.iter().any(|field| field.mutable))
+                });
             !mutable
-                && fields.iter().all(|(_, value)| value.as_ref().is_none_or(|value| is_non_expansive(value, declarations)))
+                && fields.iter().all(|(_, value)| {
+                    value
+                        .as_ref()
+                        .is_none_or(|value| is_non_expansive(value, declarations))
+                })
         }
         Expr::Annotated(inner, _, _) => is_non_expansive(inner, declarations),
         _ => false,
@@ -200,7 +243,9 @@ mod tests {
         assert_eq!((scheme.types.len(), scheme.rows.len()), (1, 1));
         let first = instantiate(&mut table, &scheme);
         let second = instantiate(&mut table, &scheme);
-        let Type::Function(parameter, _, _) = &first else { panic!("a function") };
+        let Type::Function(parameter, _, _) = &first else {
+            panic!("a function")
+        };
         table.unify(parameter, &Type::named("int")).unwrap();
         assert_eq!(Printer::new(&table).ty(&first), "int -> int / e");
         assert_eq!(Printer::new(&table).ty(&second), "a -> a / e");
@@ -225,12 +270,26 @@ mod tests {
     #[test]
     fn instantiation_opens_closed_rows() {
         let mut table = Table::default();
-        let state = Label { effect: "State".into(), arguments: vec![Type::named("int")] };
-        let io = Label { effect: "IO".into(), arguments: vec![] };
+        let state = Label {
+            effect: "State".into(),
+            arguments: vec![Type::named("int")],
+        };
+        let io = Label {
+            effect: "IO".into(),
+            arguments: vec![],
+        };
         let closed = Row::from_labels(vec![state.clone()], Row::Empty);
-        let inc = Scheme::monomorphic(Type::function(Type::named("unit"), Type::named("int"), closed));
+        let inc = Scheme::monomorphic(Type::function(
+            Type::named("unit"),
+            Type::named("int"),
+            closed,
+        ));
         let instance = instantiate(&mut table, &inc);
-        let wider = Type::function(Type::named("unit"), Type::named("int"), Row::from_labels(vec![io, state], Row::Empty));
+        let wider = Type::function(
+            Type::named("unit"),
+            Type::named("int"),
+            Row::from_labels(vec![io, state], Row::Empty),
+        );
         table.unify(&instance, &wider).unwrap();
     }
 }

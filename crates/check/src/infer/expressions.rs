@@ -10,7 +10,9 @@
 //! the two fields (`1 : int` fixes `a := int`, `Nil : list int`), adds
 //! `Mem` to the current row and has type `list int`.
 
-use cml_syntax::ast::{BinaryOperator, Expr, Literal, LiteralValue, Name, Path, Span, UnaryOperator};
+use cml_syntax::ast::{
+    BinaryOperator, Expr, Literal, LiteralValue, Name, Path, Span, UnaryOperator,
+};
 use cml_types::{Label, Row, Type};
 
 use super::env::instantiate;
@@ -48,32 +50,67 @@ impl Inferencer {
             Expr::Literal(literal) => self.literal(literal, false),
             Expr::Variable(path) => self.variable(path),
             Expr::Constructor(path) => self.constructor(path, None, &path.span),
-            Expr::Apply { function, arguments, span } => self.apply(function, arguments, span),
-            Expr::Lambda { parameters, body, span } => self.lambda(parameters, body, span),
-            Expr::Let { recursive, bindings, body, .. } => {
+            Expr::Apply {
+                function,
+                arguments,
+                span,
+            } => self.apply(function, arguments, span),
+            Expr::Lambda {
+                parameters,
+                body,
+                span,
+            } => self.lambda(parameters, body, span),
+            Expr::Let {
+                recursive,
+                bindings,
+                body,
+                ..
+            } => {
                 let mark = self.env.mark();
                 self.let_bindings(*recursive, bindings, false);
                 let ty = self.infer(body);
                 self.env.truncate(mark);
                 ty
             }
-            Expr::If { condition, then_branch, else_branch, span } => {
+            Expr::If {
+                condition,
+                then_branch,
+                else_branch,
+                span,
+            } => {
                 let condition_type = self.infer(condition);
-                self.expect(&Type::named("bool"), &condition_type, &condition.span(), "the condition");
+                self.expect(
+                    &Type::named("bool"),
+                    &condition_type,
+                    &condition.span(),
+                    "the condition",
+                );
                 let then_type = self.infer(then_branch);
                 match else_branch {
                     Some(else_branch) => {
                         let else_type = self.infer(else_branch);
-                        self.expect(&then_type, &else_type, &else_branch.span(), "the `else` branch");
+                        self.expect(
+                            &then_type,
+                            &else_type,
+                            &else_branch.span(),
+                            "the `else` branch",
+                        );
                         then_type
                     }
                     None => {
-                        self.expect(&Type::named("unit"), &then_type, span, "an `if` without `else`");
+                        self.expect(
+                            &Type::named("unit"),
+                            &then_type,
+                            span,
+                            "an `if` without `else`",
+                        );
                         then_type
                     }
                 }
             }
-            Expr::Match { scrutinee, arms, .. } => {
+            Expr::Match {
+                scrutinee, arms, ..
+            } => {
                 let scrutinee_type = self.infer(scrutinee);
                 let result = self.table.fresh_type();
                 for arm in arms {
@@ -81,7 +118,12 @@ impl Inferencer {
                     self.bind_pattern(&arm.pattern, &scrutinee_type, false);
                     if let Some(guard) = &arm.guard {
                         let guard_type = self.infer(guard);
-                        self.expect(&Type::named("bool"), &guard_type, &guard.span(), "the `when` guard");
+                        self.expect(
+                            &Type::named("bool"),
+                            &guard_type,
+                            &guard.span(),
+                            "the `when` guard",
+                        );
                     }
                     let body = self.infer(&arm.body);
                     self.expect(&result, &body, &arm.body.span(), "this arm");
@@ -121,7 +163,12 @@ impl Inferencer {
                 for (name, value) in fields {
                     let value_type = self.infer(value);
                     if let Some((_, field_type)) = self.field_of(&base_type, name, &base.span()) {
-                        self.expect(&field_type, &value_type, &value.span(), &format!("the new `{}`", name.text));
+                        self.expect(
+                            &field_type,
+                            &value_type,
+                            &value.span(),
+                            &format!("the new `{}`", name.text),
+                        );
                     }
                 }
                 self.allocate(span);
@@ -134,10 +181,16 @@ impl Inferencer {
                     None => self.table.fresh_type(),
                 }
             }
-            Expr::Assign { target, field, value, span } => {
+            Expr::Assign {
+                target,
+                field,
+                value,
+                span,
+            } => {
                 let record_type = self.infer(target);
                 let value_type = self.infer(value);
-                if let Some((info, field_type)) = self.field_of(&record_type, field, &target.span()) {
+                if let Some((info, field_type)) = self.field_of(&record_type, field, &target.span())
+                {
                     if !info.mutable {
                         self.report(CheckError::ImmutableField {
                             field: field.text.clone(),
@@ -145,19 +198,36 @@ impl Inferencer {
                             span: span.clone(),
                         });
                     }
-                    self.expect(&field_type, &value_type, &value.span(), &format!("the new `{}`", field.text));
+                    self.expect(
+                        &field_type,
+                        &value_type,
+                        &value.span(),
+                        &format!("the new `{}`", field.text),
+                    );
                 }
                 Type::named("unit")
             }
-            Expr::AssignVariable { variable, value, span } => {
+            Expr::AssignVariable {
+                variable,
+                value,
+                span,
+            } => {
                 let value_type = self.infer(value);
                 match self.env.lookup(&variable.text).cloned() {
                     Some(entry) => {
                         if !entry.mutable {
-                            self.report(CheckError::ImmutableVariable { name: variable.text.clone(), span: span.clone() });
+                            self.report(CheckError::ImmutableVariable {
+                                name: variable.text.clone(),
+                                span: span.clone(),
+                            });
                         }
                         let ty = instantiate(&mut self.table, &entry.scheme);
-                        self.expect(&ty, &value_type, &value.span(), &format!("the new `{}`", variable.text));
+                        self.expect(
+                            &ty,
+                            &value_type,
+                            &value.span(),
+                            &format!("the new `{}`", variable.text),
+                        );
                     }
                     None => self.unbound(&variable.text, &variable.span),
                 }
@@ -165,38 +235,87 @@ impl Inferencer {
             }
             Expr::Binary(operator, left, right, span) => self.binary(*operator, left, right, span),
             Expr::Unary(UnaryOperator::Negate, operand, span) => {
-                if let Expr::Literal(literal @ Literal { value: LiteralValue::Integer(_), .. }) = operand.as_ref() {
-                    let negated = Literal { value: literal.value.clone(), span: span.clone() };
+                if let Expr::Literal(
+                    literal @ Literal {
+                        value: LiteralValue::Integer(_),
+                        ..
+                    },
+                ) = operand.as_ref()
+                {
+                    let negated = Literal {
+                        value: literal.value.clone(),
+                        span: span.clone(),
+                    };
                     return self.literal(&negated, true);
                 }
                 let ty = self.infer(operand);
-                self.expect(&Type::named("int"), &ty, &operand.span(), "the operand of `-`");
+                self.expect(
+                    &Type::named("int"),
+                    &ty,
+                    &operand.span(),
+                    "the operand of `-`",
+                );
                 Type::named("int")
             }
             Expr::Unary(UnaryOperator::Not, operand, _) => {
                 let ty = self.infer(operand);
-                self.expect(&Type::named("bool"), &ty, &operand.span(), "the operand of `not`");
+                self.expect(
+                    &Type::named("bool"),
+                    &ty,
+                    &operand.span(),
+                    "the operand of `not`",
+                );
                 Type::named("bool")
             }
             Expr::Unary(UnaryOperator::Deref, operand, _) => {
                 let ty = self.infer(operand);
                 let content = self.table.fresh_type();
-                self.expect(&ref_of(content.clone()), &ty, &operand.span(), "the operand of `!`");
+                self.expect(
+                    &ref_of(content.clone()),
+                    &ty,
+                    &operand.span(),
+                    "the operand of `!`",
+                );
                 content
             }
-            Expr::Perform { operation, argument, extra_arguments, span } => {
-                let mut arguments: Vec<&Expr> = argument.iter().map(|argument| argument.as_ref()).collect();
+            Expr::Perform {
+                operation,
+                argument,
+                extra_arguments,
+                span,
+            } => {
+                let mut arguments: Vec<&Expr> =
+                    argument.iter().map(|argument| argument.as_ref()).collect();
                 arguments.extend(extra_arguments.iter());
                 self.perform(operation, &arguments, span)
             }
-            Expr::Resume { kind, continuation, value, span } => self.resume(*kind, continuation, value, span),
+            Expr::Resume {
+                kind,
+                continuation,
+                value,
+                span,
+            } => self.resume(*kind, continuation, value, span),
             Expr::Reify(body, span) => self.reify(body, span),
             Expr::Handler(clauses, span) => self.handler_literal(clauses, span, None),
-            Expr::Handle { body, clauses, span } => self.handle(body, clauses, span),
-            Expr::With { handler, body, span } => self.with_handler(handler, body, span),
+            Expr::Handle {
+                body,
+                clauses,
+                span,
+            } => self.handle(body, clauses, span),
+            Expr::With {
+                handler,
+                body,
+                span,
+            } => self.with_handler(handler, body, span),
             Expr::WithRegion { region, body, span } => self.with_region(region, body, span),
             Expr::Unsafe(body, span) => {
-                self.perform_effect(Label { effect: "Unsafe".to_string(), arguments: Vec::new() }, span);
+                self.perform_effect(
+                    Label {
+                        effect: "Unsafe".to_string(),
+                        arguments: Vec::new(),
+                    },
+                    span,
+                );
                 self.unsafe_depth += 1;
                 let ty = self.infer(body);
                 self.unsafe_depth -= 1;
@@ -204,11 +323,19 @@ impl Inferencer {
             }
             Expr::Loop(body, _) => {
                 let ty = self.infer(body);
-                self.expect(&Type::named("unit"), &ty, &body.span(), "the body of `loop`");
+                self.expect(
+                    &Type::named("unit"),
+                    &ty,
+                    &body.span(),
+                    "the body of `loop`",
+                );
                 self.table.fresh_type()
             }
             Expr::Annotated(inner, annotation, _) => {
-                let mut scope = TypeScope { open: true, ..TypeScope::default() };
+                let mut scope = TypeScope {
+                    open: true,
+                    ..TypeScope::default()
+                };
                 let expected = self.resolve_type(annotation, &mut scope);
                 let found = self.infer(inner);
                 self.expect(&expected, &found, &inner.span(), "this expression");
@@ -219,9 +346,16 @@ impl Inferencer {
     }
 
     /// Resolves a written type.
-    pub fn resolve_type(&mut self, annotation: &cml_syntax::ast::TypeExpr, scope: &mut TypeScope) -> Type {
-        let mut resolver =
-            Resolver { declarations: &self.declarations, table: &mut self.table, errors: &mut self.errors };
+    pub fn resolve_type(
+        &mut self,
+        annotation: &cml_syntax::ast::TypeExpr,
+        scope: &mut TypeScope,
+    ) -> Type {
+        let mut resolver = Resolver {
+            declarations: &self.declarations,
+            table: &mut self.table,
+            errors: &mut self.errors,
+        };
         resolver.resolve(annotation, scope)
     }
 
@@ -231,7 +365,10 @@ impl Inferencer {
             LiteralValue::Integer(value) => {
                 let value = if negated { -value } else { *value };
                 if !integer_fits(value, &literal.span) {
-                    self.report(CheckError::IntegerOutOfRange { value, span: literal.span.clone() });
+                    self.report(CheckError::IntegerOutOfRange {
+                        value,
+                        span: literal.span.clone(),
+                    });
                 }
                 Type::named("int")
             }
@@ -245,7 +382,11 @@ impl Inferencer {
     /// Reports an unbound name with a suggestion.
     pub fn unbound(&mut self, name: &str, span: &Span) {
         let suggestion = Self::suggest(name, self.env.names());
-        self.report(CheckError::UnboundName { name: name.to_string(), span: span.clone(), suggestion });
+        self.report(CheckError::UnboundName {
+            name: name.to_string(),
+            span: span.clone(),
+            suggestion,
+        });
     }
 
     /// A variable's or qualified value's type.
@@ -257,21 +398,34 @@ impl Inferencer {
                 .collect::<Vec<_>>()
                 .join(".");
             let member = &path.last().text;
-            let found = self.env.modules.get(&module).and_then(|members| members.get(member)).cloned();
+            let found = self
+                .env
+                .modules
+                .get(&module)
+                .and_then(|members| members.get(member))
+                .cloned();
             return match found {
                 Some(scheme) => instantiate(&mut self.table, &scheme),
                 None => {
                     let suggestion = self.env.modules.get(&module).and_then(|members| {
-                        Self::suggest(member, members.keys().map(String::as_str)).map(|similar| format!("{module}.{similar}"))
+                        Self::suggest(member, members.keys().map(String::as_str))
+                            .map(|similar| format!("{module}.{similar}"))
                     });
-                    self.report(CheckError::UnboundName { name: path.dotted(), span: path.span.clone(), suggestion });
+                    self.report(CheckError::UnboundName {
+                        name: path.dotted(),
+                        span: path.span.clone(),
+                        suggestion,
+                    });
                     self.table.fresh_type()
                 }
             };
         }
         let name = &path.last().text;
         if name.starts_with("__") && self.unsafe_depth == 0 {
-            self.report(CheckError::PrimitiveOutsideUnsafe { name: name.clone(), span: path.span.clone() });
+            self.report(CheckError::PrimitiveOutsideUnsafe {
+                name: name.clone(),
+                span: path.span.clone(),
+            });
         }
         match self.env.lookup(name).cloned() {
             Some(entry) => {
@@ -294,38 +448,67 @@ impl Inferencer {
     pub fn constructor(&mut self, path: &Path, arguments: Option<&[Expr]>, span: &Span) -> Type {
         let name = &path.last().text;
         let Some(info) = self.declarations.constructors.get(name).cloned() else {
-            let suggestion = Self::suggest(name, self.declarations.constructors.keys().map(String::as_str));
-            self.report(CheckError::UnknownConstructor { name: path.dotted(), span: path.span.clone(), suggestion });
+            let suggestion = Self::suggest(
+                name,
+                self.declarations.constructors.keys().map(String::as_str),
+            );
+            self.report(CheckError::UnknownConstructor {
+                name: path.dotted(),
+                span: path.span.clone(),
+                suggestion,
+            });
             for argument in arguments.unwrap_or_default() {
                 self.infer(argument);
             }
             return self.table.fresh_type();
         };
-        let (result, substitution) = self.declarations.instantiate_type(&info.type_name, &mut self.table);
-        let fields: Vec<Type> = info.fields.iter().map(|field| self.table.substitute(field, &substitution)).collect();
+        let (result, substitution) = self
+            .declarations
+            .instantiate_type(&info.type_name, &mut self.table);
+        let fields: Vec<Type> = info
+            .fields
+            .iter()
+            .map(|field| self.table.substitute(field, &substitution))
+            .collect();
         let Some(arguments) = arguments else {
             // Standing alone: a curried function building the value.
             if fields.is_empty() {
                 return result;
             }
             let tail = self.table.fresh_row();
-            let mem = Row::Extend(Box::new(Label { effect: "Mem".to_string(), arguments: Vec::new() }), Box::new(tail));
+            let mem = Row::Extend(
+                Box::new(Label {
+                    effect: "Mem".to_string(),
+                    arguments: Vec::new(),
+                }),
+                Box::new(tail),
+            );
             let mut ty = result;
             for (index, field) in fields.iter().enumerate().rev() {
-                let row = if index == fields.len() - 1 { mem.clone() } else { self.table.fresh_row() };
+                let row = if index == fields.len() - 1 {
+                    mem.clone()
+                } else {
+                    self.table.fresh_row()
+                };
                 ty = Type::function(field.clone(), ty, row);
             }
             return ty;
         };
         let spread: Vec<&Expr> = match arguments {
-            [Expr::Tuple(items, _)] if fields.len() > 1 && items.len() == fields.len() => items.iter().collect(),
+            [Expr::Tuple(items, _)] if fields.len() > 1 && items.len() == fields.len() => {
+                items.iter().collect()
+            }
             _ => arguments.iter().collect(),
         };
         if spread.len() != fields.len() {
+            let found = match arguments {
+                [Expr::Tuple(items, _)] if fields.len() > 1 => items.len(),
+                _ => spread.len(),
+            };
             self.report(CheckError::ConstructorArity {
                 name: path.dotted(),
                 expected: fields.len(),
-                found: spread.len(),
+                found,
                 span: span.clone(),
             });
             for argument in arguments {
@@ -335,7 +518,12 @@ impl Inferencer {
         }
         for (argument, field) in spread.iter().zip(&fields) {
             let found = self.infer(argument);
-            self.expect(field, &found, &argument.span(), &format!("this argument of `{name}`"));
+            self.expect(
+                field,
+                &found,
+                &argument.span(),
+                &format!("this argument of `{name}`"),
+            );
         }
         if !fields.is_empty() {
             self.allocate(span);
@@ -351,7 +539,10 @@ impl Inferencer {
         let mut ty = self.infer(function);
         if let Expr::Variable(path) = function {
             if path.segments.len() == 1 {
-                let arity = self.env.lookup(&path.last().text).map_or(0, |entry| entry.arity);
+                let arity = self
+                    .env
+                    .lookup(&path.last().text)
+                    .map_or(0, |entry| entry.arity);
                 if arity > arguments.len() {
                     // A partial application builds a closure.
                     self.allocate(span);
@@ -363,7 +554,12 @@ impl Inferencer {
             let current = self.effect.clone();
             match self.table.shallow(&ty) {
                 Type::Function(parameter, result, row) => {
-                    self.expect(&parameter, &argument_type, &argument.span(), "this argument");
+                    self.expect(
+                        &parameter,
+                        &argument_type,
+                        &argument.span(),
+                        "this argument",
+                    );
                     let context = self.row_context.clone();
                     self.expect_rows(&current, &row, span, &context);
                     ty = *result;
@@ -376,7 +572,11 @@ impl Inferencer {
                 }
                 other => {
                     let found = self.show(&other);
-                    let expected = if index == 0 { "a function".to_string() } else { format!("a function of {} arguments", arguments.len()) };
+                    let expected = if index == 0 {
+                        "a function".to_string()
+                    } else {
+                        format!("a function of {} arguments", arguments.len())
+                    };
                     self.report(CheckError::TypeMismatch {
                         expected,
                         found,
@@ -395,47 +595,94 @@ impl Inferencer {
 
     /// The field `name` of a value of type `record_type`: its declaration
     /// and its type, with the record's parameters unified.
-    pub fn field_of(&mut self, record_type: &Type, name: &Name, span: &Span) -> Option<(FieldInfo, Type)> {
+    pub fn field_of(
+        &mut self,
+        record_type: &Type,
+        name: &Name,
+        span: &Span,
+    ) -> Option<(FieldInfo, Type)> {
         let known = match self.table.shallow(record_type) {
             Type::Constructor(type_name, _)
-                if self.declarations.records.get(&type_name).is_some_and(|fields| fields.iter().any(|f| f.name == name.text)) =>
+                if self
+                    .declarations
+                    .records
+                    .get(&type_name)
+                    .is_some_and(|fields| fields.iter().any(|f| f.name == name.text)) =>
             {
                 Some(type_name)
             }
             _ => None,
         };
-        let Some(type_name) = known.or_else(|| self.declarations.fields.get(&name.text).cloned()) else {
-            let suggestion = Self::suggest(&name.text, self.declarations.fields.keys().map(String::as_str));
-            self.report(CheckError::UnknownField { name: name.text.clone(), span: name.span.clone(), suggestion });
+        let Some(type_name) = known.or_else(|| self.declarations.fields.get(&name.text).cloned())
+        else {
+            let suggestion = Self::suggest(
+                &name.text,
+                self.declarations.fields.keys().map(String::as_str),
+            );
+            self.report(CheckError::UnknownField {
+                name: name.text.clone(),
+                span: name.span.clone(),
+                suggestion,
+            });
             return None;
         };
-        let info = self.declarations.records[&type_name].iter().find(|field| field.name == name.text).cloned()?;
-        let (instance, substitution) = self.declarations.instantiate_type(&type_name, &mut self.table);
-        self.expect(&instance, record_type, span, &format!("the record whose `{}` is taken", name.text));
+        let info = self.declarations.records[&type_name]
+            .iter()
+            .find(|field| field.name == name.text)
+            .cloned()?;
+        let (instance, substitution) = self
+            .declarations
+            .instantiate_type(&type_name, &mut self.table);
+        self.expect(
+            &instance,
+            record_type,
+            span,
+            &format!("the record whose `{}` is taken", name.text),
+        );
         let ty = self.table.substitute(&info.ty, &substitution);
         Some((info, ty))
     }
 
     /// A record literal: its field set determines its type.
     fn record(&mut self, fields: &[(Name, Option<Expr>)], span: &Span) -> Type {
+        if fields.is_empty() {
+            // `{ /* current */ }` (chapter 17): a placeholder, of no known type.
+            return self.table.fresh_type();
+        }
         let names: Vec<&str> = fields.iter().map(|(name, _)| name.text.as_str()).collect();
-        let by_first = fields.first().and_then(|(name, _)| self.declarations.fields.get(&name.text).cloned());
+        let by_first = fields
+            .first()
+            .and_then(|(name, _)| self.declarations.fields.get(&name.text).cloned());
         let covering = |type_name: &String| {
             let declared = &self.declarations.records[type_name];
-            names.iter().all(|name| declared.iter().any(|field| field.name == *name))
+            names
+                .iter()
+                .all(|name| declared.iter().any(|field| field.name == *name))
         };
         let type_name = match by_first {
             Some(type_name) if covering(&type_name) => Some(type_name),
             other => {
-                let mut candidates: Vec<&String> = self.declarations.records.keys().filter(|name| covering(name)).collect();
+                let mut candidates: Vec<&String> = self
+                    .declarations
+                    .records
+                    .keys()
+                    .filter(|name| covering(name))
+                    .collect();
                 candidates.sort();
                 candidates.first().map(|name| (*name).clone()).or(other)
             }
         };
         let Some(type_name) = type_name else {
             if let Some((name, _)) = fields.first() {
-                let suggestion = Self::suggest(&name.text, self.declarations.fields.keys().map(String::as_str));
-                self.report(CheckError::UnknownField { name: name.text.clone(), span: name.span.clone(), suggestion });
+                let suggestion = Self::suggest(
+                    &name.text,
+                    self.declarations.fields.keys().map(String::as_str),
+                );
+                self.report(CheckError::UnknownField {
+                    name: name.text.clone(),
+                    span: name.span.clone(),
+                    suggestion,
+                });
             }
             for (name, value) in fields {
                 self.field_value(name, value.as_ref());
@@ -443,22 +690,37 @@ impl Inferencer {
             return self.table.fresh_type();
         };
         let declared = self.declarations.records[&type_name].clone();
-        let (ty, substitution) = self.declarations.instantiate_type(&type_name, &mut self.table);
+        let (ty, substitution) = self
+            .declarations
+            .instantiate_type(&type_name, &mut self.table);
         let mut extra = Vec::new();
         for (name, value) in fields {
             let (found, value_span) = self.field_value(name, value.as_ref());
             match declared.iter().find(|field| field.name == name.text) {
                 Some(field) => {
                     let expected = self.table.substitute(&field.ty, &substitution);
-                    self.expect(&expected, &found, &value_span, &format!("field `{}`", name.text));
+                    self.expect(
+                        &expected,
+                        &found,
+                        &value_span,
+                        &format!("field `{}`", name.text),
+                    );
                 }
                 None => extra.push(name.text.clone()),
             }
         }
-        let missing: Vec<String> =
-            declared.iter().filter(|field| !names.contains(&field.name.as_str())).map(|field| field.name.clone()).collect();
+        let missing: Vec<String> = declared
+            .iter()
+            .filter(|field| !names.contains(&field.name.as_str()))
+            .map(|field| field.name.clone())
+            .collect();
         if !missing.is_empty() || !extra.is_empty() {
-            self.report(CheckError::RecordFields { type_name: type_name.clone(), missing, extra, span: span.clone() });
+            self.report(CheckError::RecordFields {
+                type_name: type_name.clone(),
+                missing,
+                extra,
+                span: span.clone(),
+            });
         }
         self.allocate(span);
         ty
@@ -470,7 +732,10 @@ impl Inferencer {
         match value {
             Some(value) => (self.infer(value), value.span()),
             None => {
-                let path = Path { segments: vec![name.clone()], span: name.span.clone() };
+                let path = Path {
+                    segments: vec![name.clone()],
+                    span: name.span.clone(),
+                };
                 (self.variable(&path), name.span.clone())
             }
         }
@@ -486,7 +751,8 @@ impl Inferencer {
         let int = Type::named("int");
         let boolean = Type::named("bool");
         match operator {
-            Add | Subtract | Multiply | Divide | Modulo | BitAnd | BitOr | BitXor | ShiftLeft | ShiftRight => {
+            Add | Subtract | Multiply | Divide | Modulo | BitAnd | BitOr | BitXor | ShiftLeft
+            | ShiftRight => {
                 self.expect(&int, &left_type, &left.span(), &context_left);
                 self.expect(&int, &right_type, &right.span(), &context_right);
                 int

@@ -33,7 +33,11 @@ impl Inferencer {
     /// The effect and operation a path names: `E.op`, or `Op` for the
     /// operation of a one-operation effect, or an operation name declared
     /// by exactly one effect.
-    pub fn lookup_operation(&mut self, path: &Path, report: bool) -> Option<(String, OperationInfo)> {
+    pub fn lookup_operation(
+        &mut self,
+        path: &Path,
+        report: bool,
+    ) -> Option<(String, OperationInfo)> {
         let found = match path.segments.as_slice() {
             [effect, operation] => self
                 .declarations
@@ -42,15 +46,20 @@ impl Inferencer {
                 .and_then(|info| info.operation(&operation.text))
                 .map(|operation| (effect.text.clone(), operation.clone())),
             [single] => match self.declarations.effects.get(&single.text) {
-                Some(info) if info.operations.len() == 1 => Some((single.text.clone(), info.operations[0].clone())),
+                Some(info) if info.operations.len() == 1 => {
+                    Some((single.text.clone(), info.operations[0].clone()))
+                }
                 _ => {
-                    let mut matches = self
-                        .declarations
-                        .effects
-                        .values()
-                        .filter_map(|info| info.operation(&single.text).map(|operation| (info.name.clone(), operation.clone())));
+                    let mut matches = self.declarations.effects.values().filter_map(|info| {
+                        info.operation(&single.text)
+                            .map(|operation| (info.name.clone(), operation.clone()))
+                    });
                     let first = matches.next();
-                    if matches.next().is_some() { None } else { first }
+                    if matches.next().is_some() {
+                        None
+                    } else {
+                        first
+                    }
                 }
             },
             _ => None,
@@ -59,15 +68,21 @@ impl Inferencer {
             let mut all = Vec::new();
             for info in self.declarations.effects.values() {
                 for operation in &info.operations {
-                    all.push(if info.operations.len() == 1 && operation.name == info.name {
-                        info.name.clone()
-                    } else {
-                        format!("{}.{}", info.name, operation.name)
-                    });
+                    all.push(
+                        if info.operations.len() == 1 && operation.name == info.name {
+                            info.name.clone()
+                        } else {
+                            format!("{}.{}", info.name, operation.name)
+                        },
+                    );
                 }
             }
             let suggestion = Self::suggest(&path.dotted(), all.iter().map(String::as_str));
-            self.report(CheckError::UnknownOperation { name: path.dotted(), span: path.span.clone(), suggestion });
+            self.report(CheckError::UnknownOperation {
+                name: path.dotted(),
+                span: path.span.clone(),
+                suggestion,
+            });
         }
         found
     }
@@ -75,7 +90,13 @@ impl Inferencer {
     /// An operation's signature with the effect's parameters replaced by
     /// `arguments` and its own variables by fresh ones (or, with `rigid`,
     /// its own type variables by rigid constants, as in a clause).
-    fn operation_signature(&mut self, effect: &str, operation: &OperationInfo, arguments: &[Type], rigid: bool) -> Type {
+    fn operation_signature(
+        &mut self,
+        effect: &str,
+        operation: &OperationInfo,
+        arguments: &[Type],
+        rigid: bool,
+    ) -> Type {
         let mut substitution = Substitution::default();
         if let Some(info) = self.declarations.effects.get(effect) {
             for (parameter, argument) in info.parameters.iter().zip(arguments) {
@@ -99,8 +120,15 @@ impl Inferencer {
 
     /// A fresh label for an effect: its parameters as fresh variables.
     fn fresh_label(&mut self, effect: &str) -> Label {
-        let arity = self.declarations.effects.get(effect).map_or(0, |info| info.arity);
-        Label { effect: effect.to_string(), arguments: (0..arity).map(|_| self.table.fresh_type()).collect() }
+        let arity = self
+            .declarations
+            .effects
+            .get(effect)
+            .map_or(0, |info| info.arity);
+        Label {
+            effect: effect.to_string(),
+            arguments: (0..arity).map(|_| self.table.fresh_type()).collect(),
+        }
     }
 
     /// `perform op arguments`: the label goes into the current row.
@@ -118,7 +146,12 @@ impl Inferencer {
             let argument_type = self.infer(argument);
             match self.table.shallow(&ty) {
                 Type::Function(parameter, result, _) => {
-                    self.expect(&parameter, &argument_type, &argument.span(), &format!("the argument of `{}`", path.dotted()));
+                    self.expect(
+                        &parameter,
+                        &argument_type,
+                        &argument.span(),
+                        &format!("the argument of `{}`", path.dotted()),
+                    );
                     ty = *result;
                     given += 1;
                 }
@@ -140,7 +173,13 @@ impl Inferencer {
     }
 
     /// `resume k v` / `invoke k v`.
-    pub fn resume(&mut self, kind: ResumeKind, continuation: &Expr, value: &Expr, span: &Span) -> Type {
+    pub fn resume(
+        &mut self,
+        kind: ResumeKind,
+        continuation: &Expr,
+        value: &Expr,
+        span: &Span,
+    ) -> Type {
         let continuation_type = self.infer(continuation);
         let value_type = self.infer(value);
         let current = self.effect.clone();
@@ -150,17 +189,50 @@ impl Inferencer {
                 // Shallow `resume` reinstalls the clauses: `Cont(τa, τin,
                 // ⟨L | ε⟩)` continued under the handler gives `τout ! ε`.
                 let captured = Row::from_labels(clause.labels.clone(), clause.row.clone());
-                let expected = Type::Continuation(Box::new(value_type), Box::new(clause.input.clone()), captured);
-                self.expect(&expected, &continuation_type, &continuation.span(), "the continuation resumed");
+                let expected = Type::Continuation(
+                    Box::new(value_type),
+                    Box::new(clause.input.clone()),
+                    captured,
+                );
+                self.expect(
+                    &expected,
+                    &continuation_type,
+                    &continuation.span(),
+                    "the continuation resumed",
+                );
                 self.expect_rows(&current, &clause.row, span, &context);
                 clause.output
             }
-            _ => {
+            (kind, clause) => {
                 let answer = self.table.fresh_type();
                 let row = self.table.fresh_row();
-                let expected = Type::Continuation(Box::new(value_type), Box::new(answer.clone()), row.clone());
-                self.expect(&expected, &continuation_type, &continuation.span(), "the continuation continued");
-                self.expect_rows(&current, &row, span, &context);
+                let expected =
+                    Type::Continuation(Box::new(value_type), Box::new(answer.clone()), row.clone());
+                self.expect(
+                    &expected,
+                    &continuation_type,
+                    &continuation.span(),
+                    "the continuation continued",
+                );
+                let shallow_invoke =
+                    matches!(&clause, Some(clause) if clause.shallow) && kind == ResumeKind::Invoke;
+                match self.table.unify_rows(&current, &row) {
+                    Err(cml_types::Mismatch::InfiniteRow(..)) if shallow_invoke => {
+                        // `invoke k v` of a shallow clause's own continuation
+                        // performs the handled effects again, outside the
+                        // handler (`docs/cml-types.md`): the clause's row
+                        // would have to contain itself.
+                        let shown = cml_types::Printer::new(&self.table).row(&row);
+                        self.report(CheckError::ShallowInvoke {
+                            row: shown,
+                            span: span.clone(),
+                        });
+                    }
+                    Err(_) => {
+                        self.expect_rows(&current, &row, span, &context);
+                    }
+                    Ok(()) => {}
+                }
                 answer
             }
         }
@@ -172,7 +244,12 @@ impl Inferencer {
         let answer = self.table.fresh_type();
         let row = self.table.fresh_row();
         let expected = Type::function(Type::named("unit"), answer.clone(), row.clone());
-        self.expect(&expected, &body_type, &body.span(), "the computation reified");
+        self.expect(
+            &expected,
+            &body_type,
+            &body.span(),
+            "the computation reified",
+        );
         self.allocate(span);
         Type::Continuation(Box::new(Type::named("unit")), Box::new(answer), row)
     }
@@ -199,12 +276,24 @@ impl Inferencer {
             let mark = self.env.mark();
             let saved = self.clause.replace(context.clone());
             match clause {
-                Clause::Operation { operation, argument, extra_arguments, continuation, body, state_update, span } => {
+                Clause::Operation {
+                    operation,
+                    argument,
+                    extra_arguments,
+                    continuation,
+                    body,
+                    state_update,
+                    span,
+                } => {
                     let mut patterns: Vec<&Pattern> = argument.iter().collect();
                     patterns.extend(extra_arguments.iter());
                     let result = match self.lookup_operation(operation, false) {
                         Some((effect, info)) => {
-                            let label = context.labels.iter().find(|label| label.effect == effect).cloned();
+                            let label = context
+                                .labels
+                                .iter()
+                                .find(|label| label.effect == effect)
+                                .cloned();
                             let arguments = label.map(|label| label.arguments).unwrap_or_default();
                             let mut ty = self.operation_signature(&effect, &info, &arguments, true);
                             let mut given = 0;
@@ -239,13 +328,24 @@ impl Inferencer {
                         }
                     };
                     let continuation_type = if context.shallow {
-                        let captured = Row::from_labels(context.labels.clone(), context.row.clone());
-                        Type::Continuation(Box::new(result), Box::new(context.input.clone()), captured)
+                        let captured =
+                            Row::from_labels(context.labels.clone(), context.row.clone());
+                        Type::Continuation(
+                            Box::new(result),
+                            Box::new(context.input.clone()),
+                            captured,
+                        )
                     } else {
-                        Type::Continuation(Box::new(result), Box::new(context.output.clone()), context.row.clone())
+                        Type::Continuation(
+                            Box::new(result),
+                            Box::new(context.output.clone()),
+                            context.row.clone(),
+                        )
                     };
                     self.bind_pattern(continuation, &continuation_type, false);
-                    let body_type = self.with_row(context.row.clone(), None, |inferencer| inferencer.infer(body));
+                    let body_type = self.with_row(context.row.clone(), None, |inferencer| {
+                        inferencer.infer(body)
+                    });
                     self.expect(&context.output, &body_type, &body.span(), "this clause");
                     if let Some(update) = state_update {
                         self.state_update(update);
@@ -253,8 +353,15 @@ impl Inferencer {
                 }
                 Clause::Return { pattern, body, .. } => {
                     self.bind_pattern(pattern, &context.input, false);
-                    let body_type = self.with_row(context.row.clone(), None, |inferencer| inferencer.infer(body));
-                    self.expect(&context.output, &body_type, &body.span(), "the return clause");
+                    let body_type = self.with_row(context.row.clone(), None, |inferencer| {
+                        inferencer.infer(body)
+                    });
+                    self.expect(
+                        &context.output,
+                        &body_type,
+                        &body.span(),
+                        "the return clause",
+                    );
                 }
                 Clause::Error(_) => {}
             }
@@ -273,19 +380,38 @@ impl Inferencer {
                 let expected = super::env::instantiate(&mut self.table, &entry.scheme);
                 self.expect(&expected, &found, &update.span(), "the new state");
             }
-            None => self.report(CheckError::StateWithoutParameter { span: update.span() }),
+            None => self.report(CheckError::StateWithoutParameter {
+                span: update.span(),
+            }),
         }
     }
 
     /// A handler literal `{ | clauses }`: a deep handler value, a closure
     /// over the variables its clauses use.
-    pub fn handler_literal(&mut self, clauses: &[Clause], span: &Span, _name: Option<&Name>) -> Type {
+    pub fn handler_literal(
+        &mut self,
+        clauses: &[Clause],
+        span: &Span,
+        _name: Option<&Name>,
+    ) -> Type {
         let labels = self.clause_labels(clauses);
         let input = self.table.fresh_type();
-        let has_return = clauses.iter().any(|clause| matches!(clause, Clause::Return { .. }));
-        let output = if has_return { self.table.fresh_type() } else { input.clone() };
+        let has_return = clauses
+            .iter()
+            .any(|clause| matches!(clause, Clause::Return { .. }));
+        let output = if has_return {
+            self.table.fresh_type()
+        } else {
+            input.clone()
+        };
         let row = self.table.fresh_row();
-        let context = ClauseContext { shallow: false, input: input.clone(), output: output.clone(), labels: labels.clone(), row: row.clone() };
+        let context = ClauseContext {
+            shallow: false,
+            input: input.clone(),
+            output: output.clone(),
+            labels: labels.clone(),
+            row: row.clone(),
+        };
         self.lambda_depth += 1;
         self.captures.push(false);
         self.clauses(clauses, &context);
@@ -294,20 +420,37 @@ impl Inferencer {
         if captured {
             self.allocate(span);
         }
-        Type::Handler(Row::from_labels(labels, Row::Empty), Box::new(input), Box::new(output), row)
+        Type::Handler(
+            Row::from_labels(labels, Row::Empty),
+            Box::new(input),
+            Box::new(output),
+            row,
+        )
     }
 
     /// `handle e with | clauses`: a shallow handler around `e`.
     pub fn handle(&mut self, body: &Expr, clauses: &[Clause], _span: &Span) -> Type {
         let labels = self.clause_labels(clauses);
         let input = self.table.fresh_type();
-        let has_return = clauses.iter().any(|clause| matches!(clause, Clause::Return { .. }));
-        let output = if has_return { self.table.fresh_type() } else { input.clone() };
+        let has_return = clauses
+            .iter()
+            .any(|clause| matches!(clause, Clause::Return { .. }));
+        let output = if has_return {
+            self.table.fresh_type()
+        } else {
+            input.clone()
+        };
         let row = self.effect.clone();
         let body_row = Row::from_labels(labels.clone(), row.clone());
         let body_type = self.with_row(body_row, None, |inferencer| inferencer.infer(body));
         self.expect(&input, &body_type, &body.span(), "the handled computation");
-        let context = ClauseContext { shallow: true, input, output: output.clone(), labels, row };
+        let context = ClauseContext {
+            shallow: true,
+            input,
+            output: output.clone(),
+            labels,
+            row,
+        };
         self.clauses(clauses, &context);
         output
     }
@@ -329,7 +472,10 @@ impl Inferencer {
             other => {
                 if !matches!(other, Type::Var(_)) {
                     let found = self.show(&other);
-                    self.report(CheckError::NotAHandler { found, span: handler.span() });
+                    self.report(CheckError::NotAHandler {
+                        found,
+                        span: handler.span(),
+                    });
                 }
                 self.infer(body);
                 self.table.fresh_type()
@@ -342,15 +488,26 @@ impl Inferencer {
     pub fn with_region(&mut self, region: &Name, body: &Expr, span: &Span) -> Type {
         let mark = self.env.mark();
         let region_type = self.table.fresh_type();
-        self.bind_local(region, super::env::Scheme::monomorphic(region_type), false, 0);
-        let mem = Label { effect: "Mem".to_string(), arguments: Vec::new() };
+        self.bind_local(
+            region,
+            super::env::Scheme::monomorphic(region_type),
+            false,
+            0,
+        );
+        let mem = Label {
+            effect: "Mem".to_string(),
+            arguments: Vec::new(),
+        };
         let body_row = Row::Extend(Box::new(mem), Box::new(self.effect.clone()));
         let ty = self.with_row(body_row, None, |inferencer| inferencer.infer(body));
         self.env.truncate(mark);
         let resolved = self.table.resolve(&ty);
         if self.contains_ptr(&resolved, &mut Vec::new()) {
             let shown = self.show(&resolved);
-            self.report(CheckError::RegionEscape { ty: shown, span: span.clone() });
+            self.report(CheckError::RegionEscape {
+                ty: shown,
+                span: span.clone(),
+            });
         }
         ty
     }
@@ -365,7 +522,10 @@ impl Inferencer {
                 if name == "ptr" {
                     return true;
                 }
-                if arguments.iter().any(|argument| self.contains_ptr(argument, visited)) {
+                if arguments
+                    .iter()
+                    .any(|argument| self.contains_ptr(argument, visited))
+                {
                     return true;
                 }
                 if visited.contains(name) {
@@ -373,12 +533,21 @@ impl Inferencer {
                 }
                 visited.push(name.clone());
                 let record = self.declarations.records.get(name).is_some_and(|fields| {
-                    fields.iter().any(|field| self.contains_ptr(&self.table.resolve(&field.ty), visited))
+                    fields
+                        .iter()
+                        .any(|field| self.contains_ptr(&self.table.resolve(&field.ty), visited))
                 });
                 record
-                    || self.declarations.constructors.values().filter(|info| &info.type_name == name).any(|info| {
-                        info.fields.iter().any(|field| self.contains_ptr(&self.table.resolve(field), visited))
-                    })
+                    || self
+                        .declarations
+                        .constructors
+                        .values()
+                        .filter(|info| &info.type_name == name)
+                        .any(|info| {
+                            info.fields
+                                .iter()
+                                .any(|field| self.contains_ptr(&self.table.resolve(field), visited))
+                        })
             }
         }
     }

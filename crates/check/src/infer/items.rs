@@ -47,9 +47,15 @@ impl Inferencer {
                 let scheme = self.val_scheme(declaration);
                 match module {
                     Some(module) => {
-                        self.env.modules.entry(module.to_string()).or_default().insert(declaration.name.text.clone(), scheme);
+                        self.env
+                            .modules
+                            .entry(module.to_string())
+                            .or_default()
+                            .insert(declaration.name.text.clone(), scheme);
                     }
-                    None => self.push_global(&declaration.name, scheme, arrow_count(&declaration.ty)),
+                    None => {
+                        self.push_global(&declaration.name, scheme, arrow_count(&declaration.ty))
+                    }
                 }
             }
         }
@@ -57,7 +63,10 @@ impl Inferencer {
 
     fn val_scheme(&mut self, declaration: &ast::ValDecl) -> Scheme {
         self.table.level += 1;
-        let mut scope = TypeScope { open: true, ..TypeScope::default() };
+        let mut scope = TypeScope {
+            open: true,
+            ..TypeScope::default()
+        };
         let ty = self.resolve_type(&declaration.ty, &mut scope);
         self.table.level -= 1;
         generalise(&self.table, &ty)
@@ -83,17 +92,25 @@ impl Inferencer {
             match item {
                 Item::Val(declaration) => {
                     let scheme = self.val_scheme(declaration);
-                    self.push_global(&declaration.name, scheme.clone(), arrow_count(&declaration.ty));
+                    self.push_global(
+                        &declaration.name,
+                        scheme.clone(),
+                        arrow_count(&declaration.ty),
+                    );
                     if let Some((_, span, false)) = signatures.get(&declaration.name.text) {
                         self.report(CheckError::ValWithoutDefinition {
                             name: declaration.name.text.clone(),
                             span: span.clone(),
                         });
                     }
-                    signatures.insert(declaration.name.text.clone(), (scheme, declaration.span.clone(), false));
+                    signatures.insert(
+                        declaration.name.text.clone(),
+                        (scheme, declaration.span.clone(), false),
+                    );
                 }
                 Item::Let(declaration) => {
-                    let defined = self.let_bindings(declaration.recursive, &declaration.bindings, true);
+                    let defined =
+                        self.let_bindings(declaration.recursive, &declaration.bindings, true);
                     self.record_definitions(defined, &mut signatures, &mut definitions);
                 }
                 Item::Handler(declaration) => {
@@ -128,10 +145,19 @@ impl Inferencer {
                 let signature = signature.clone();
                 let expected = instantiate(&mut self.table, &signature);
                 let found = instantiate(&mut self.table, &scheme);
-                self.expect(&expected, &found, &name.span, &format!("`{}` (declared by `val`)", name.text));
+                self.expect(
+                    &expected,
+                    &found,
+                    &name.span,
+                    &format!("`{}` (declared by `val`)", name.text),
+                );
             }
             let ty = Printer::new(&self.table).ty(&scheme.ty);
-            definitions.push(Definition { name: name.text.clone(), span, ty });
+            definitions.push(Definition {
+                name: name.text.clone(),
+                span,
+                ty,
+            });
         }
     }
 
@@ -145,15 +171,21 @@ impl Inferencer {
             body: declaration.body.clone(),
             span: declaration.span.clone(),
         };
-        let state = declaration.parameters.first().and_then(|parameter| match &parameter.pattern {
-            Pattern::Variable(name) => Some(name.clone()),
-            _ => None,
-        });
+        let state = declaration
+            .parameters
+            .first()
+            .and_then(|parameter| match &parameter.pattern {
+                Pattern::Variable(name) => Some(name.clone()),
+                _ => None,
+            });
         let saved_state = self.state.replace(state);
         // The `and` bindings see the handler's parameters (chapter 15).
         let mark = self.env.mark();
         if !declaration.and_bindings.is_empty() {
-            let mut scope = TypeScope { open: true, ..TypeScope::default() };
+            let mut scope = TypeScope {
+                open: true,
+                ..TypeScope::default()
+            };
             for parameter in &declaration.parameters {
                 let ty = match &parameter.annotation {
                     Some(annotation) => self.resolve_type(annotation, &mut scope),
@@ -180,15 +212,25 @@ impl Inferencer {
 
     /// `main`'s row may contain only what the bottom handlers discharge.
     fn check_main(&mut self, definitions: &[Definition]) {
-        let Some(entry) = self.env.lookup("main").cloned() else { return };
-        if !entry.global || !definitions.iter().any(|definition| definition.name == "main") {
+        let Some(entry) = self.env.lookup("main").cloned() else {
+            return;
+        };
+        if !entry.global
+            || !definitions
+                .iter()
+                .any(|definition| definition.name == "main")
+        {
             return;
         }
-        let Type::Function(_, _, row) = self.table.shallow(&entry.scheme.ty) else { return };
+        let Type::Function(_, _, row) = self.table.shallow(&entry.scheme.ty) else {
+            return;
+        };
         let (labels, _) = self.table.row_labels(&row);
         let mut unhandled: Vec<String> = Vec::new();
         for label in &labels {
-            if !BOTTOM_EFFECTS.contains(&label.effect.as_str()) && !unhandled.contains(&label.effect) {
+            if !BOTTOM_EFFECTS.contains(&label.effect.as_str())
+                && !unhandled.contains(&label.effect)
+            {
                 unhandled.push(label.effect.clone());
             }
         }
@@ -196,8 +238,11 @@ impl Inferencer {
             let mut printer = Printer::new(&self.table);
             let _ = printer.ty(&entry.scheme.ty);
             let row = printer.row(&row);
-            let span = definitions.iter().rev().find(|definition| definition.name == "main").map(|d| d.span.clone());
-            self.report(CheckError::UnhandledEffect { effects: unhandled, row, span: span.unwrap_or(entry.span) });
+            self.report(CheckError::UnhandledEffect {
+                effects: unhandled,
+                row,
+                span: entry.span,
+            });
         }
     }
 }

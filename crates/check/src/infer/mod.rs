@@ -126,22 +126,42 @@ impl Inferencer {
         }
     }
 
-    fn report_mismatch(&mut self, mismatch: Mismatch, expected: &Type, found: &Type, span: &Span, context: &str) {
+    fn report_mismatch(
+        &mut self,
+        mismatch: Mismatch,
+        expected: &Type,
+        found: &Type,
+        span: &Span,
+        context: &str,
+    ) {
         let error = match mismatch {
             Mismatch::MissingEffect { effect, row } => {
                 let row = Printer::new(&self.table).row(&row);
-                CheckError::EffectNotAllowed { effect, row, context: context.to_string(), span: span.clone() }
+                CheckError::EffectNotAllowed {
+                    effect,
+                    row,
+                    context: context.to_string(),
+                    span: span.clone(),
+                }
             }
             Mismatch::Infinite(variable, ty) => {
                 let mut printer = Printer::new(&self.table);
                 let text = format!("{} = {}", printer.ty(&variable), printer.ty(&ty));
-                CheckError::InfiniteType { ty: text, span: span.clone() }
+                CheckError::InfiniteType {
+                    ty: text,
+                    span: span.clone(),
+                }
             }
             Mismatch::Types(..) | Mismatch::InfiniteRow(..) => {
                 let mut printer = Printer::new(&self.table);
                 let expected = printer.ty(expected);
                 let found = printer.ty(found);
-                CheckError::TypeMismatch { expected, found, context: context.to_string(), span: span.clone() }
+                CheckError::TypeMismatch {
+                    expected,
+                    found,
+                    context: context.to_string(),
+                    span: span.clone(),
+                }
             }
         };
         self.report(error);
@@ -153,7 +173,12 @@ impl Inferencer {
             Ok(()) => true,
             Err(Mismatch::MissingEffect { effect, row }) => {
                 let row = Printer::new(&self.table).row(&row);
-                self.report(CheckError::EffectNotAllowed { effect, row, context: context.to_string(), span: span.clone() });
+                self.report(CheckError::EffectNotAllowed {
+                    effect,
+                    row,
+                    context: context.to_string(),
+                    span: span.clone(),
+                });
                 false
             }
             Err(_) => {
@@ -182,13 +207,25 @@ impl Inferencer {
 
     /// Adds `Mem` to the current row: the expression allocates.
     pub fn allocate(&mut self, span: &Span) {
-        self.perform_effect(Label { effect: "Mem".to_string(), arguments: Vec::new() }, span);
+        self.perform_effect(
+            Label {
+                effect: "Mem".to_string(),
+                arguments: Vec::new(),
+            },
+            span,
+        );
     }
 
     /// Runs `body` with `row` as the current row, restoring it after.
-    pub fn with_row<T>(&mut self, row: Row, context: Option<String>, body: impl FnOnce(&mut Self) -> T) -> T {
+    pub fn with_row<T>(
+        &mut self,
+        row: Row,
+        context: Option<String>,
+        body: impl FnOnce(&mut Self) -> T,
+    ) -> T {
         let saved = std::mem::replace(&mut self.effect, row);
-        let saved_context = context.map(|context| std::mem::replace(&mut self.row_context, context));
+        let saved_context =
+            context.map(|context| std::mem::replace(&mut self.row_context, context));
         let result = body(self);
         self.effect = saved;
         if let Some(saved_context) = saved_context {

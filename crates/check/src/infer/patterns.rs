@@ -51,24 +51,48 @@ impl Inferencer {
                 ty
             }
             Pattern::Literal(literal) => self.literal(literal, false),
-            Pattern::Constructor { path, arguments, span } => {
+            Pattern::Constructor {
+                path,
+                arguments,
+                span,
+            } => {
                 let name = &path.last().text;
                 let Some(info) = self.declarations.constructors.get(name).cloned() else {
-                    let suggestion = Self::suggest(name, self.declarations.constructors.keys().map(String::as_str));
-                    self.report(CheckError::UnknownConstructor { name: path.dotted(), span: path.span.clone(), suggestion });
+                    let suggestion = Self::suggest(
+                        name,
+                        self.declarations.constructors.keys().map(String::as_str),
+                    );
+                    self.report(CheckError::UnknownConstructor {
+                        name: path.dotted(),
+                        span: path.span.clone(),
+                        suggestion,
+                    });
                     for argument in arguments {
                         self.pattern(argument, bound);
                     }
                     return self.table.fresh_type();
                 };
-                let (result, substitution) = self.declarations.instantiate_type(&info.type_name, &mut self.table);
-                let fields: Vec<Type> =
-                    info.fields.iter().map(|field| self.table.substitute(field, &substitution)).collect();
+                let (result, substitution) = self
+                    .declarations
+                    .instantiate_type(&info.type_name, &mut self.table);
+                let fields: Vec<Type> = info
+                    .fields
+                    .iter()
+                    .map(|field| self.table.substitute(field, &substitution))
+                    .collect();
                 if fields.len() == 1 && arguments.len() > 1 {
                     // `B (x, y)` for `B of (int, int)`: the spread tuple is
                     // the one field.
-                    let items: Vec<Type> = arguments.iter().map(|argument| self.pattern(argument, bound)).collect();
-                    self.expect(&fields[0], &Type::Tuple(items), span, &format!("the argument of `{name}`"));
+                    let items: Vec<Type> = arguments
+                        .iter()
+                        .map(|argument| self.pattern(argument, bound))
+                        .collect();
+                    self.expect(
+                        &fields[0],
+                        &Type::Tuple(items),
+                        span,
+                        &format!("the argument of `{name}`"),
+                    );
                     return result;
                 }
                 if fields.len() != arguments.len() {
@@ -85,7 +109,12 @@ impl Inferencer {
                 }
                 for (argument, field) in arguments.iter().zip(&fields) {
                     let found = self.pattern(argument, bound);
-                    self.expect(field, &found, &argument.span(), &format!("this argument of `{name}`"));
+                    self.expect(
+                        field,
+                        &found,
+                        &argument.span(),
+                        &format!("this argument of `{name}`"),
+                    );
                 }
                 result
             }
@@ -100,7 +129,11 @@ impl Inferencer {
             Pattern::Record { fields, span, .. } => {
                 let record_type = match fields.first() {
                     Some((first, _)) => match self.declarations.fields.get(&first.text).cloned() {
-                        Some(type_name) => self.declarations.instantiate_type(&type_name, &mut self.table).0,
+                        Some(type_name) => {
+                            self.declarations
+                                .instantiate_type(&type_name, &mut self.table)
+                                .0
+                        }
                         None => self.table.fresh_type(),
                     },
                     None => self.table.fresh_type(),
@@ -113,7 +146,12 @@ impl Inferencer {
                     match sub_pattern {
                         Some(sub_pattern) => {
                             let found = self.pattern(sub_pattern, bound);
-                            self.expect(&field_type, &found, &sub_pattern.span(), &format!("field `{}`", name.text));
+                            self.expect(
+                                &field_type,
+                                &found,
+                                &sub_pattern.span(),
+                                &format!("field `{}`", name.text),
+                            );
                         }
                         None => bound.push((name.clone(), field_type)),
                     }
@@ -136,7 +174,10 @@ impl Inferencer {
                 list_of(element)
             }
             Pattern::Annotated(inner, annotation, _) => {
-                let mut scope = TypeScope { open: true, ..TypeScope::default() };
+                let mut scope = TypeScope {
+                    open: true,
+                    ..TypeScope::default()
+                };
                 let expected = self.resolve_type(annotation, &mut scope);
                 let found = self.pattern(inner, bound);
                 self.expect(&expected, &found, &inner.span(), "this pattern");
@@ -153,9 +194,16 @@ impl Inferencer {
                         None => first_bound = Some(alternative_bound),
                         Some(first) => {
                             for (name, found) in &alternative_bound {
-                                if let Some((_, expected)) = first.iter().find(|(other, _)| other.text == name.text) {
+                                if let Some((_, expected)) =
+                                    first.iter().find(|(other, _)| other.text == name.text)
+                                {
                                     let expected = expected.clone();
-                                    self.expect(&expected, found, &name.span, &format!("`{}`", name.text));
+                                    self.expect(
+                                        &expected,
+                                        found,
+                                        &name.span,
+                                        &format!("`{}`", name.text),
+                                    );
                                 }
                             }
                         }

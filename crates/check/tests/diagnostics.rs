@@ -1,0 +1,85 @@
+//! One rendered diagnostic per kind of error the inference reports, as a
+//! reader sees it: title, what goes wrong, the facts, a hint. Each program
+//! is built to have exactly that one problem.
+
+use cml_diagnostics::{render_plain, SourceFile};
+
+fn render(source: &str) -> String {
+    let parsed = cml_syntax::parse(source);
+    assert!(
+        parsed.errors.is_empty(),
+        "syntax errors: {:?}",
+        parsed.errors
+    );
+    let checked = cml_check::check_module(&parsed.module);
+    assert_eq!(
+        checked.errors.len(),
+        1,
+        "expected exactly one problem: {:?}",
+        checked.errors
+    );
+    let diagnostics: Vec<_> = checked
+        .errors
+        .iter()
+        .map(|error| error.to_diagnostic(0))
+        .collect();
+    render_plain(&diagnostics, &[SourceFile::new("test.cml", source)])
+}
+
+#[test]
+fn type_mismatch() {
+    insta::assert_snapshot!(render("let f (x : int) = x\nlet g () = f \"seven\""));
+}
+
+#[test]
+fn unbound_name_with_a_suggestion() {
+    insta::assert_snapshot!(render("let counter = 1\nlet g () = countr + 1"));
+}
+
+#[test]
+fn wrong_constructor_arity() {
+    insta::assert_snapshot!(render("let xs = Cons (1, 2, Nil)"));
+}
+
+#[test]
+fn unknown_effect_operation() {
+    insta::assert_snapshot!(render("let f () = perform IO.prnt \"hi\""));
+}
+
+#[test]
+fn unhandled_effect_in_main() {
+    insta::assert_snapshot!(render(
+        "effect Yield : unit\nlet main () =\n  perform IO.print \"a\";\n  perform Yield"
+    ));
+}
+
+#[test]
+fn pointer_escaping_a_region() {
+    insta::assert_snapshot!(render(
+        "let leak () =\n  with region r in {\n    unsafe { __alloc Record 1 }\n  }"
+    ));
+}
+
+#[test]
+fn primitive_outside_unsafe() {
+    insta::assert_snapshot!(render("let bump hp = __inc hp 3"));
+}
+
+#[test]
+fn integer_literal_out_of_range() {
+    insta::assert_snapshot!(render("let big = 40000\nlet pattern = 0xFFFF"));
+}
+
+#[test]
+fn effect_not_allowed_by_a_written_row() {
+    insta::assert_snapshot!(render(
+        "let quiet () : unit / {} =\n  perform IO.print \"a\""
+    ));
+}
+
+#[test]
+fn shallow_invoke_of_the_own_continuation() {
+    insta::assert_snapshot!(render(
+        "effect Yield : unit\nlet rec run () =\n  handle\n    perform Yield\n  with\n  | Yield k -> invoke k (); run ()"
+    ));
+}

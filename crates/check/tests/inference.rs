@@ -1,0 +1,147 @@
+//! Inferred types of small programs. Each expected type is worked out by
+//! hand from the rules of `docs/cml-types.md` (the derivation is in the
+//! comment above it), not copied from the checker's output.
+
+fn check(source: &str) -> cml_check::Checked {
+    let parsed = cml_syntax::parse(source);
+    assert!(
+        parsed.errors.is_empty(),
+        "syntax errors: {:?}",
+        parsed.errors
+    );
+    cml_check::check_module(&parsed.module)
+}
+
+fn types_of(source: &str) -> Vec<String> {
+    let checked = check(source);
+    assert!(
+        checked.errors.is_empty(),
+        "unexpected errors: {:?}",
+        checked.errors
+    );
+    checked
+        .definitions
+        .iter()
+        .map(|definition| format!("{} : {}", definition.name, definition.ty))
+        .collect()
+}
+
+/// `x : a`, the body is `x`; nothing is performed, so the row is open.
+#[test]
+fn identity() {
+    assert_eq!(types_of("let id x = x"), ["id : a -> a / e"]);
+}
+
+/// `f : a -> b / ρ` and `g : c -> a / ρ'` applied in the body unify both
+/// rows with the body's row `e`; the outer arrows' rows are unconstrained.
+#[test]
+fn composition_shares_one_row() {
+    assert_eq!(
+        types_of("let compose f g x = f (g x)"),
+        ["compose : (a -> b / e) -> (c -> a / e) -> c -> b / e"]
+    );
+}
+
+/// `Nil -> 0` fixes the result `int`; `Cons (_, t)` makes `xs : list a`.
+#[test]
+fn recursion_over_a_list() {
+    let source =
+        "let rec length xs =\n  match xs with\n  | Nil -> 0\n  | Cons (_, t) -> 1 + length t";
+    assert_eq!(types_of(source), ["length : list a -> int / e"]);
+}
+
+/// `get : unit -> a` with the label `State t`; `n + 1` makes `t = int`;
+/// both performs add `State int` to the open row.
+#[test]
+fn performing_adds_the_label() {
+    let source = "effect State a {\n  get : () -> a\n  put : a -> ()\n}\n\
+                  let inc () =\n  let n = perform State.get () in\n  perform State.put (n + 1);\n  n";
+    assert_eq!(types_of(source), ["inc : unit -> int / {State int | e}"]);
+}
+
+/// The clauses resume with `init : a` and `()`, so `State a`; the return
+/// clause makes input = output = `b`; the handler literal captures `init`
+/// and so allocates when `ref_state` is applied. Installing it discharges
+/// `State int` from `inc ()`: `main` keeps only `Mem` from the application.
+#[test]
+fn a_parameterised_handler_discharges_its_effect() {
+    let source = "effect State a {\n  get : () -> a\n  put : a -> ()\n}\n\
+                  handler<a> ref_state(init : a) = {\n  | State.get(), k -> resume k init with state := init\n  \
+                  | State.put(v), k -> resume k () with state := v\n  | return x -> x\n}\n\
+                  let inc () : int / {State int} =\n  let n = perform State.get () in\n  perform State.put (n + 1);\n  n\n\
+                  let main () =\n  with ref_state 0 in {\n    inc ()\n  }";
+    assert_eq!(
+        types_of(source),
+        [
+            "ref_state : a -> (handler {State a} b -> b / e) / {Mem | e1}",
+            "inc : unit -> int / {State int}",
+            "main : unit -> int / {Mem | e}",
+        ]
+    );
+}
+
+/// `Cons (1, Nil)` allocates, and the region handles `Mem`.
+#[test]
+fn a_region_discharges_mem() {
+    let source = "let f () = Cons (1, Nil)\nlet g () = with region r in { Cons (1, Nil) }";
+    assert_eq!(
+        types_of(source),
+        [
+            "f : unit -> list int / {Mem | e}",
+            "g : unit -> list int / e"
+        ]
+    );
+}
+
+/// `unsafe` adds `Unsafe`; `__inc : ptr -> int -> ptr`.
+#[test]
+fn unsafe_adds_unsafe() {
+    assert_eq!(
+        types_of("let bump hp = unsafe { __inc hp 3 }"),
+        ["bump : ptr -> ptr / {Unsafe | e}"]
+    );
+}
+
+/// A `mutable` field may be assigned; the assignment is `unit`.
+#[test]
+fn mutable_fields() {
+    let source = "type counter = { mutable n : int }\nlet bump c = c.n <- c.n + 1";
+    assert_eq!(types_of(source), ["bump : counter -> unit / e"]);
+}
+
+/// `Nil` is a value, so `empty : list a` is generalised and used at two
+/// types; `ref Nil` is an application, so `cell` is not, and using it at
+/// two types is an error.
+#[test]
+fn the_value_restriction() {
+    let generalised = "let empty = Nil\nlet a = Cons (1, empty)\nlet b = Cons (true, empty)";
+    assert_eq!(
+        types_of(generalised),
+        ["empty : list a", "a : list int", "b : list bool"]
+    );
+    let restricted =
+        "let cell = ref Nil\nlet a = cell := Cons (1, Nil)\nlet b = cell := Cons (true, Nil)";
+    let checked = check(restricted);
+    assert_eq!(checked.errors.len(), 1, "{:?}", checked.errors);
+    assert!(matches!(
+        checked.errors[0],
+        cml_check::CheckError::TypeMismatch { .. }
+    ));
+}
+
+/// Shallow `handle`: `resume k ()` reinstalls the clauses, so the
+/// scheduler-like loop below discharges `Yield`; `main` performs only the
+/// `IO` of `print`.
+#[test]
+fn a_shallow_handler_with_resume() {
+    let source = "effect Yield : unit\n\
+                  let main () =\n  handle\n    perform Yield;\n    perform IO.print \"a\"\n  with\n  | Yield k -> resume k ()";
+    assert_eq!(types_of(source), ["main : unit -> unit / {IO | e}"]);
+}
+
+/// `loop { }` never returns: its type is free; `ref`, `!` and `:=`.
+#[test]
+fn references_and_loop() {
+    let source = "let count () =\n  let a = ref 0 in\n  loop {\n    a := !a + 1\n  }";
+    assert_eq!(types_of(source), ["count : unit -> a / {Mem | e}"]);
+}
