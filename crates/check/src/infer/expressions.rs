@@ -818,3 +818,55 @@ pub fn operator_symbol(operator: BinaryOperator) -> &'static str {
         SetRef => ":=",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn type_of(source: &str, name: &str) -> String {
+        let parsed = cml_syntax::parse(source);
+        let checked = crate::check_module(&parsed.module);
+        assert!(checked.errors.is_empty(), "{:?}", checked.errors);
+        checked.type_of(name).expect("defined").to_string()
+    }
+
+    /// Decimal literals stop at 32767; a hexadecimal `0xFFFF` (six
+    /// characters for a five-digit value) is a bit pattern.
+    #[test]
+    fn sixteen_bit_literals() {
+        assert!(integer_fits(32767, &(0..5)));
+        assert!(integer_fits(-32768, &(0..6)));
+        assert!(!integer_fits(32768, &(0..5)));
+        assert!(integer_fits(65535, &(0..6)));
+        assert!(!integer_fits(65536, &(0..7)));
+    }
+
+    /// `(1, true)` : `(int, bool)`, and building it allocates:
+    /// `unit -> (int, bool) / {Mem | e}`.
+    #[test]
+    fn a_tuple_allocates() {
+        assert_eq!(
+            type_of("let pair () = (1, true)", "pair"),
+            "unit -> (int, bool) / {Mem | e}"
+        );
+    }
+
+    /// `x :: xs` with `x : a` gives `list a`, and allocates a cell.
+    #[test]
+    fn cons_allocates() {
+        assert_eq!(
+            type_of("let push x xs = x :: xs", "push"),
+            "a -> list a -> list a / {Mem | e}"
+        );
+    }
+
+    /// `fun y -> x + y` captures `x`, so building it allocates in `adder`;
+    /// the closure itself is pure.
+    #[test]
+    fn a_capturing_closure_allocates() {
+        assert_eq!(
+            type_of("let adder x = fun y -> x + y", "adder"),
+            "int -> (int -> int / e) / {Mem | e1}"
+        );
+    }
+}

@@ -570,3 +570,41 @@ fn is_unit_pattern(pattern: &Pattern) -> bool {
     matches!(pattern, Pattern::Literal(literal) if literal.value == cml_syntax::ast::LiteralValue::Unit)
         || matches!(pattern, Pattern::Tuple(items, _) if items.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    fn type_of(source: &str, name: &str) -> String {
+        let parsed = cml_syntax::parse(source);
+        let checked = crate::check_module(&parsed.module);
+        assert!(checked.errors.is_empty(), "{:?}", checked.errors);
+        checked.type_of(name).expect("defined").to_string()
+    }
+
+    /// A deep handler of `IO` whose clause resumes: `L = ⟨IO⟩`, `print :
+    /// string -> unit`, so `k : Cont(unit, τout, ε)`; `resume k ()` gives
+    /// `τout`; without a return clause `τin = τout`.
+    #[test]
+    fn a_deep_handler_value() {
+        let source = "handler mute = {\n  | IO.print s, k -> resume k ()\n}";
+        assert_eq!(type_of(source, "mute"), "handler {IO} a -> a / e");
+    }
+
+    /// Installing it discharges `IO`: the body performs `⟨IO | ε⟩` and the
+    /// whole only `ε`.
+    #[test]
+    fn with_discharges_the_handled_labels() {
+        let source = "handler mute = {\n  | IO.print s, k -> resume k ()\n}\n\
+                      let quiet () = with mute in { perform IO.print \"x\"; 1 }";
+        assert_eq!(type_of(source, "quiet"), "unit -> int / e");
+    }
+
+    /// `reify f` with `f : unit -> int / ⟨IO | ε⟩` is `Cont(unit, int, ⟨IO |
+    /// ε⟩)`, and building it allocates; `invoke` outside a clause performs
+    /// the continuation's row.
+    #[test]
+    fn reify_and_invoke() {
+        let source =
+            "let run () =\n  let k = reify (fun () -> perform IO.print \"x\"; 1) in\n  invoke k ()";
+        assert_eq!(type_of(source, "run"), "unit -> int / {Mem, IO | e}");
+    }
+}
