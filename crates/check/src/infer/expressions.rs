@@ -10,9 +10,7 @@
 //! the two fields (`1 : int` fixes `a := int`, `Nil : list int`), adds
 //! `Mem` to the current row and has type `list int`.
 
-use cml_syntax::ast::{
-    BinaryOperator, Expr, Literal, LiteralValue, Name, Path, Span, UnaryOperator,
-};
+use cml_syntax::ast::{Expr, Literal, LiteralValue, Name, Path, Span, UnaryOperator};
 use cml_types::{Label, Row, Type};
 
 use super::env::instantiate;
@@ -739,83 +737,6 @@ impl Inferencer {
                 (self.variable(&path), name.span.clone())
             }
         }
-    }
-
-    fn binary(&mut self, operator: BinaryOperator, left: &Expr, right: &Expr, span: &Span) -> Type {
-        use BinaryOperator::*;
-        let left_type = self.infer(left);
-        let right_type = self.infer(right);
-        let symbol = operator_symbol(operator);
-        let context_left = format!("the left operand of `{symbol}`");
-        let context_right = format!("the right operand of `{symbol}`");
-        let int = Type::named("int");
-        let boolean = Type::named("bool");
-        match operator {
-            Add | Subtract | Multiply | Divide | Modulo | BitAnd | BitOr | BitXor | ShiftLeft
-            | ShiftRight => {
-                self.expect(&int, &left_type, &left.span(), &context_left);
-                self.expect(&int, &right_type, &right.span(), &context_right);
-                int
-            }
-            Less | LessEqual | Greater | GreaterEqual => {
-                self.expect(&int, &left_type, &left.span(), &context_left);
-                self.expect(&int, &right_type, &right.span(), &context_right);
-                boolean
-            }
-            Equal | NotEqual => {
-                self.expect(&left_type, &right_type, &right.span(), &context_right);
-                boolean
-            }
-            And | Or => {
-                self.expect(&boolean, &left_type, &left.span(), &context_left);
-                self.expect(&boolean, &right_type, &right.span(), &context_right);
-                boolean
-            }
-            Concat => {
-                let string = Type::named("string");
-                self.expect(&string, &left_type, &left.span(), &context_left);
-                self.expect(&string, &right_type, &right.span(), &context_right);
-                string
-            }
-            Cons => {
-                let list = list_of(left_type);
-                self.expect(&list, &right_type, &right.span(), &context_right);
-                self.allocate(span);
-                list
-            }
-            SetRef => {
-                self.expect(&ref_of(right_type), &left_type, &left.span(), &context_left);
-                Type::named("unit")
-            }
-        }
-    }
-}
-
-/// An operator as written.
-pub fn operator_symbol(operator: BinaryOperator) -> &'static str {
-    use BinaryOperator::*;
-    match operator {
-        Add => "+",
-        Subtract => "-",
-        Multiply => "*",
-        Divide => "/",
-        Modulo => "mod",
-        Equal => "==",
-        NotEqual => "!=",
-        Less => "<",
-        LessEqual => "<=",
-        Greater => ">",
-        GreaterEqual => ">=",
-        And => "&&",
-        Or => "||",
-        Concat => "^",
-        Cons => "::",
-        BitAnd => "land",
-        BitOr => "lor",
-        BitXor => "lxor",
-        ShiftLeft => "lsl",
-        ShiftRight => "lsr",
-        SetRef => ":=",
     }
 }
 

@@ -21,7 +21,7 @@
 //!
 //! The files: [`env`] (schemes, instantiation, generalisation),
 //! [`expressions`] (each expression form), [`patterns`], [`bindings`]
-//! (`let`, functions, annotations), [`handlers`] (perform, resume,
+//! (`let`, functions, annotations), [`operators`], [`handlers`] (perform, resume,
 //! handlers, regions), [`items`] (top-level declarations and `main`).
 
 pub mod bindings;
@@ -29,6 +29,7 @@ pub mod env;
 pub mod expressions;
 pub mod handlers;
 pub mod items;
+pub mod operators;
 pub mod patterns;
 
 use cml_syntax::ast::Span;
