@@ -7,7 +7,17 @@
 //! An `Op` depends only on its word and its address: pc-relative targets
 //! are resolved to absolute addresses here, once. Words a MATCH or JMPA
 //! reads at run time (tables, JMPA's address) are read from memory when
-//! they execute, so no slot depends on another word.
+//! they execute.
+//!
+//! The one exception is a fused pair ([`with_fused_pairs`]): the slot of a
+//! word whose instruction is commonly followed by another (ADD then CALL,
+//! BZ then JMP) gets a kind naming both, so that the dispatch loop runs the
+//! two in one dispatch. Such a slot depends on its word and the next one,
+//! so a store resets the stored word's slot and the slot before it; and
+//! while a slot holds a pair, the next slot is decoded too (the loop reads
+//! the second half's operands from it). The pair changes nothing a program
+//! can observe: both halves are issued and counted as two instructions,
+//! and everything but the dispatch loop sees only the first half.
 
 use cml_isa::{EffectId, Instruction, IsaVersion};
 
@@ -44,57 +54,137 @@ impl Reg {
     }
 }
 
-/// What an [`Op`] does: one kind per instruction of the table, plus the two
-/// states of a slot that holds no instruction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub(crate) enum Kind {
-    /// The slot has not been decoded since the word last changed.
-    NotDecoded,
-    /// The word is not an instruction in the running ISA version.
-    Illegal,
-    Li,
-    Lih,
-    Add,
-    Sub,
-    And,
-    Or,
-    Xor,
-    Shl,
-    Shr,
-    Mul,
-    Div,
-    Rem,
-    Slt,
-    Bz,
-    Jmp,
-    Jmpa,
-    Ld,
-    St,
-    Alloc,
-    Mov,
-    Call,
-    Tcall,
-    Ret,
-    Match,
-    Inst,
-    Instt,
-    Unin,
-    Perf,
-    Resu,
-    Resus,
-    Setv,
-    Settag,
-    Halt,
-    Inc,
-    Dec,
-    Lds,
-    Sts,
-    Enter,
-    Leave,
-    Csrr,
-    Csrw,
+/// The fused pairs: `(Pair, First, Second)` makes `Kind::Pair` the slot of
+/// a `First` instruction immediately followed by a `Second`. The dispatch
+/// loop runs both halves in one dispatch; everything else (the reference
+/// implementation, traces, faults) sees only the first half.
+///
+/// A first half never writes memory (so it cannot change the second half's
+/// word under it) and never leaves the straight line except BZ, whose
+/// not-taken case falls into the second half. The list is the commonest
+/// sequences: ALU + ALU, LI or MOV + ALU (loading an operand), ALU + BZ
+/// (compare and branch), ALU + CALL/RET/JMP (set up a call, a result or a
+/// loop counter), BZ + JMP. `with_fused_pairs!(m(args))` calls
+/// `m!(args; list)`, so that the kinds, the fusing rule and the dispatch
+/// loop's arms come from this one table.
+macro_rules! with_fused_pairs {
+    ($callback:ident($($args:tt)*)) => {
+        $callback! {
+            $($args)*;
+            (LiAdd, Li, Add), (LiSub, Li, Sub), (LiAnd, Li, And), (LiOr, Li, Or),
+            (LiXor, Li, Xor), (LiBz, Li, Bz), (LiJmp, Li, Jmp), (LiCall, Li, Call),
+            (LiRet, Li, Ret),
+            (MovAdd, Mov, Add), (MovSub, Mov, Sub), (MovAnd, Mov, And), (MovOr, Mov, Or),
+            (MovXor, Mov, Xor), (MovBz, Mov, Bz), (MovJmp, Mov, Jmp), (MovCall, Mov, Call),
+            (MovRet, Mov, Ret),
+            (AddAdd, Add, Add), (AddSub, Add, Sub), (AddAnd, Add, And), (AddOr, Add, Or),
+            (AddXor, Add, Xor), (AddBz, Add, Bz), (AddJmp, Add, Jmp), (AddCall, Add, Call),
+            (AddRet, Add, Ret),
+            (SubAdd, Sub, Add), (SubSub, Sub, Sub), (SubAnd, Sub, And), (SubOr, Sub, Or),
+            (SubXor, Sub, Xor), (SubBz, Sub, Bz), (SubJmp, Sub, Jmp), (SubCall, Sub, Call),
+            (SubRet, Sub, Ret),
+            (AndAdd, And, Add), (AndSub, And, Sub), (AndAnd, And, And), (AndOr, And, Or),
+            (AndXor, And, Xor), (AndBz, And, Bz), (AndJmp, And, Jmp), (AndCall, And, Call),
+            (AndRet, And, Ret),
+            (OrAdd, Or, Add), (OrSub, Or, Sub), (OrAnd, Or, And), (OrOr, Or, Or),
+            (OrXor, Or, Xor), (OrBz, Or, Bz), (OrJmp, Or, Jmp), (OrCall, Or, Call),
+            (OrRet, Or, Ret),
+            (XorAdd, Xor, Add), (XorSub, Xor, Sub), (XorAnd, Xor, And), (XorOr, Xor, Or),
+            (XorXor, Xor, Xor), (XorBz, Xor, Bz), (XorJmp, Xor, Jmp), (XorCall, Xor, Call),
+            (XorRet, Xor, Ret),
+            (SltBz, Slt, Bz), (BzJmp, Bz, Jmp),
+        }
+    };
 }
+pub(crate) use with_fused_pairs;
+
+/// Declares [`Kind`] with the plain kinds and the fused pairs, and the
+/// functions that relate them.
+macro_rules! declare_kinds {
+    (; $(($pair:ident, $first:ident, $second:ident)),* $(,)?) => {
+        /// What an [`Op`] does: one kind per instruction of the table, the
+        /// two states of a slot that holds no instruction, and the fused
+        /// pairs of [`with_fused_pairs`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        pub(crate) enum Kind {
+            /// The slot has not been decoded since the word last changed.
+            NotDecoded,
+            /// The word is not an instruction in the running ISA version.
+            Illegal,
+            Li,
+            Lih,
+            Add,
+            Sub,
+            And,
+            Or,
+            Xor,
+            Shl,
+            Shr,
+            Mul,
+            Div,
+            Rem,
+            Slt,
+            Bz,
+            Jmp,
+            Jmpa,
+            Ld,
+            St,
+            Alloc,
+            Mov,
+            Call,
+            Tcall,
+            Ret,
+            Match,
+            Inst,
+            Instt,
+            Unin,
+            Perf,
+            Resu,
+            Resus,
+            Setv,
+            Settag,
+            Halt,
+            Inc,
+            Dec,
+            Lds,
+            Sts,
+            Enter,
+            Leave,
+            Csrr,
+            Csrw,
+            $($pair,)*
+        }
+
+        impl Kind {
+            /// The kind of the slot's own instruction: a fused pair's first
+            /// half, any other kind itself.
+            pub(crate) const fn first_half(self) -> Kind {
+                match self {
+                    $(Kind::$pair => Kind::$first,)*
+                    plain => plain,
+                }
+            }
+
+            /// Whether some listed pair begins with `self`.
+            pub(crate) const fn may_begin_pair(self) -> bool {
+                $(if matches!(self, Kind::$first) {
+                    return true;
+                })*
+                false
+            }
+
+            /// The fused pair of `self` followed by `second`, if listed.
+            const fn fused_with(self, second: Kind) -> Option<Kind> {
+                match (self, second) {
+                    $((Kind::$first, Kind::$second) => Some(Kind::$pair),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+with_fused_pairs!(declare_kinds());
 
 /// One instruction, ready to execute: a kind and up to three small operands
 /// and one 16-bit operand, at fixed places, so that the dispatch loop reads
@@ -118,6 +208,10 @@ pub(crate) struct Op {
     /// The effect index (family·16 + op) of INST, INSTT, UNIN and PERF;
     /// ALLOC's layout.
     pub effect: u8,
+    /// Instructions the slot issues when the dispatch loop runs it: 2 for
+    /// a fused pair, else 1. The loop takes them from its fuel in one
+    /// subtraction, whatever the kind.
+    pub issues: u8,
 }
 
 impl Op {
@@ -135,6 +229,7 @@ impl Op {
             c,
             imm,
             effect: 0,
+            issues: 1,
         }
     }
 
@@ -147,6 +242,7 @@ impl Op {
             c: Reg::V0,
             imm,
             effect,
+            issues: 1,
         }
     }
 }
@@ -221,6 +317,21 @@ pub(crate) fn predecode(word: u16, address: u16, isa: IsaVersion) -> Op {
         Instruction::Leave { count } => Op::new(Kind::Leave, V0, V0, V0, count as u16),
         Instruction::Csrr { vd, csr } => Op::new(Kind::Csrr, r(vd), V0, V0, csr as u16),
         Instruction::Csrw { vs, csr } => Op::new(Kind::Csrw, r(vs), V0, V0, csr as u16),
+    }
+}
+
+/// The slot of `first`, the decoding of the word at `address`, given
+/// `second`, the decoding of the word after it: `first` itself, or the pair
+/// of the two when [`with_fused_pairs`] lists it. No pair wraps around the
+/// end of memory.
+pub(crate) fn fuse(first: Op, second: Op, address: u16) -> Op {
+    match first.kind.fused_with(second.kind.first_half()) {
+        Some(pair) if address != u16::MAX => Op {
+            kind: pair,
+            issues: 2,
+            ..first
+        },
+        _ => first,
     }
 }
 

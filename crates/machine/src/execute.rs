@@ -11,7 +11,7 @@
 
 use cml_isa::Tag;
 
-use crate::decoded::{Kind, Op, Reg};
+use crate::decoded::{with_fused_pairs, Kind, Op, Reg};
 use crate::fault::Fault;
 use crate::trace::TraceRecord;
 use crate::value::Value;
@@ -135,7 +135,10 @@ impl Machine {
             match self.engine {
                 Engine::Fast => {
                     if let HotExit::Limit = self.run_hot_loop() {
-                        return RunOutcome::CycleLimit;
+                        if self.fuel() == 0 {
+                            return RunOutcome::CycleLimit;
+                        }
+                        continue;
                     }
                 }
                 Engine::Reference => {
@@ -166,20 +169,29 @@ impl Machine {
 
     /// Runs [`hot_loop`] from the machine's state and writes its state back.
     fn run_hot_loop(&mut self) -> HotExit {
+        let hp = self.hp as usize;
+        let lowest_sp = self.lowest_sp as usize;
         let mut hot = HotState {
             pc: self.pc as usize,
             sp: self.sp as usize,
             registers: self.registers,
-            fuel: self.fuel(),
-            hp: self.hp as usize,
-            stack_base: self.map.stack_base as usize,
-            lowest_sp: self.lowest_sp as usize,
+            // Below 2^63, as `hot_loop` counts in an `i64`; a run that
+            // long ends as at the limit, and `run_until_limit` goes round.
+            fuel: self.fuel().min(i64::MAX as u64),
+            hp,
+            stack_base: self.map.stack_base,
+            lowest_sp,
+            decoded_start: self.decoded_start,
+            decoded_end: self.decoded_end,
+            call_guard: 0,
         };
+        hot.call_guard = hot.call_guard();
+        let given = hot.fuel;
         let exit = hot_loop(&mut self.words, &mut self.decoded, &mut hot);
         self.pc = hot.pc as u16;
         self.sp = hot.sp as u16;
         self.registers = hot.registers;
-        self.attempts = self.attempt_limit - hot.fuel;
+        self.attempts += given - hot.fuel;
         self.lowest_sp = hot.lowest_sp as u16;
         exit
     }
@@ -245,8 +257,36 @@ struct HotState {
     registers: [u32; 8],
     fuel: u64,
     hp: usize,
-    stack_base: usize,
+    stack_base: u16,
     lowest_sp: usize,
+    /// `Machine::decoded_start..decoded_end`: no slot outside is decoded,
+    /// and none is decoded while the loop runs (decoding is the reference
+    /// path's), so a store outside needs no slot reset.
+    decoded_start: usize,
+    decoded_end: usize,
+    /// CALL's one test for its common case: with `sp >= call_guard`, the
+    /// frame fits above the heap, lies above every decoded slot (no reset)
+    /// and no deeper than the deepest frame so far (`lowest_sp` stays).
+    call_guard: usize,
+}
+
+impl HotState {
+    /// The lowest sp at which CALL can take its common case; see
+    /// [`HotState::call_guard`]. The frame is `sp - 3 .. sp`, and a store
+    /// to its first word resets the slot before it too.
+    fn call_guard(&self) -> usize {
+        (self.hp + 3)
+            .max(self.decoded_end + 4)
+            .max(self.lowest_sp + 3)
+    }
+
+    /// Whether a store to `address` may have slots to reset: it or the
+    /// word after it lies where slots have been decoded.
+    #[inline(always)]
+    fn may_hit_code(&self, address: usize) -> bool {
+        address.wrapping_add(1).wrapping_sub(self.decoded_start)
+            <= self.decoded_end - self.decoded_start
+    }
 }
 
 /// Why [`hot_loop`] returned.
@@ -255,8 +295,8 @@ enum HotExit {
     Limit,
     /// The instruction at `HotState::pc` (already issued: its fuel is
     /// spent) is one the hot loop leaves to [`Machine::execute_instruction`]:
-    /// an instruction it never executes, or the unusual case (a fault) of
-    /// one it does.
+    /// an instruction it never executes, the unusual case (a fault) of one
+    /// it does, or a fused pair's first half when only one issue is left.
     Slow,
 }
 
@@ -266,6 +306,10 @@ enum HotExit {
 /// knows a store to one cannot move the other, and everything else lives in
 /// locals. Addresses are `usize` values below 0x10000, so indexing the
 /// 65,536-entry arrays needs no bounds check after `& ADDRESS_MASK`.
+///
+/// Each instruction's fast case is written once, in `exec!`; a plain slot
+/// runs one, a fused pair (`decoded.rs`) runs its two halves back to back
+/// in one dispatch, issuing (counting) each as its own instruction.
 #[inline(never)]
 fn hot_loop(
     words: &mut [u16; MEMORY_WORDS],
@@ -277,17 +321,24 @@ fn hot_loop(
     // reference can reach.
     let mut pc = state.pc as u16;
     let mut sp = state.sp;
-    let mut fuel = state.fuel;
+    let mut fuel = state.fuel as i64;
 
     // Anything but the plain case (a tag to check against, a stack bound)
-    // goes to the reference implementation, which finds the fault.
+    // goes to the reference implementation, which finds the fault. `$at` is
+    // the address of the instruction it is to run, already issued. Every
+    // exit leaves the one loop with `break` and the state is written back
+    // once, after it: exits inside the loop made the compiler keep the
+    // addresses of `state`'s fields in registers on every dispatch.
     macro_rules! slow_path {
-        ($op:expr) => {{
-            state.pc = pc as usize;
-            state.sp = sp;
-            state.fuel = fuel;
-            let _ = $op;
-            return HotExit::Slow;
+        ($at:expr) => {
+            slow_path!($at, 0)
+        };
+        // `$unissued`: issues counted at the top of the loop for
+        // instructions after `$at` (a pair's second half when its first
+        // leaves), given back.
+        ($at:expr, $unissued:expr) => {{
+            fuel += $unissued;
+            break $at as u32;
         }};
     }
     macro_rules! reg {
@@ -295,147 +346,273 @@ fn hot_loop(
             state.registers[$register as usize]
         };
     }
+    // A store, resetting the slots that depend on the word (its own and
+    // the one before, a pair's first half) only when decoded code lies
+    // there: stores to the stack and the heap skip the two slot writes.
     macro_rules! write {
         ($address:expr, $value:expr) => {{
             let address = ($address) as usize & ADDRESS_MASK;
             words[address] = $value;
-            decoded[address] = Op::NOT_DECODED;
+            if state.may_hit_code(address) {
+                decoded[address] = Op::NOT_DECODED;
+                decoded[address.wrapping_sub(1) & ADDRESS_MASK] = Op::NOT_DECODED;
+            }
         }};
     }
     macro_rules! alu {
-        ($op:expr, |$x:ident, $y:ident| $result:expr) => {{
-            let ($x, $y) = (reg!($op.b), reg!($op.c));
+        ($op:expr, $at:expr, $un:expr, |$x:ident, $y:ident| $result:expr) => {{
+            let op: Op = $op;
+            let ($x, $y) = (reg!(op.b), reg!(op.c));
             if ($x | $y) >> TAG_SHIFT != 0 {
-                slow_path!($op);
+                slow_path!($at, $un);
             }
-            reg!($op.a) = $result;
+            reg!(op.a) = $result;
         }};
     }
-
-    loop {
-        if fuel == 0 {
-            state.pc = pc as usize;
-            state.sp = sp;
-            state.fuel = fuel;
-            return HotExit::Limit;
-        }
-        fuel -= 1;
-        let op = decoded[pc as usize];
-        let next = pc.wrapping_add(1);
-        match op.kind {
-            Kind::Li => reg!(op.a) = op.imm as u32,
-            Kind::Add => alu!(op, |x, y| (x + y) & VALUE_MASK),
-            Kind::Sub => alu!(op, |x, y| x.wrapping_sub(y) & VALUE_MASK),
-            Kind::And => alu!(op, |x, y| x & y),
-            Kind::Or => alu!(op, |x, y| x | y),
-            Kind::Xor => alu!(op, |x, y| x ^ y),
-            Kind::Shl => alu!(op, |x, y| (x << (y & 15)) & VALUE_MASK),
-            Kind::Shr => alu!(op, |x, y| x >> (y & 15)),
-            Kind::Mul => alu!(op, |x, y| x.wrapping_mul(y) & VALUE_MASK),
-            Kind::Slt => alu!(op, |x, y| BOOL
-                | ((x as u16 as i16) < (y as u16 as i16)) as u32),
-            Kind::Bz => {
-                if reg!(op.a) & VALUE_MASK == 0 {
-                    pc = op.imm;
-                    continue;
-                }
-            }
-            Kind::Jmp => {
+    // One instruction's fast case: `$op` (an expression reading the slot,
+    // copied once at the start, so that the fields are loaded in the arm
+    // that uses them) decoded at `$at`, `$next` the address after it, `$un`
+    // the issues to give back if it leaves for the slow path (1 for a
+    // pair's first half). Falls through when execution goes on at `$next`;
+    // a taken branch sets `pc` and `continue`s the loop.
+    macro_rules! exec {
+        (Li, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+            let op: Op = $op;
+            reg!(op.a) = op.imm as u32;
+        }};
+        (Mov, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+            let op: Op = $op;
+            reg!(op.a) = reg!(op.b);
+        }};
+        (Add, $op:expr, $at:expr, $next:expr, $un:expr) => {
+            alu!($op, $at, $un, |x, y| (x + y) & VALUE_MASK)
+        };
+        (Sub, $op:expr, $at:expr, $next:expr, $un:expr) => {
+            alu!($op, $at, $un, |x, y| x.wrapping_sub(y) & VALUE_MASK)
+        };
+        (And, $op:expr, $at:expr, $next:expr, $un:expr) => {
+            alu!($op, $at, $un, |x, y| x & y)
+        };
+        (Or, $op:expr, $at:expr, $next:expr, $un:expr) => {
+            alu!($op, $at, $un, |x, y| x | y)
+        };
+        (Xor, $op:expr, $at:expr, $next:expr, $un:expr) => {
+            alu!($op, $at, $un, |x, y| x ^ y)
+        };
+        (Shl, $op:expr, $at:expr, $next:expr, $un:expr) => {
+            alu!($op, $at, $un, |x, y| (x << (y & 15)) & VALUE_MASK)
+        };
+        (Shr, $op:expr, $at:expr, $next:expr, $un:expr) => {
+            alu!($op, $at, $un, |x, y| x >> (y & 15))
+        };
+        (Mul, $op:expr, $at:expr, $next:expr, $un:expr) => {
+            alu!($op, $at, $un, |x, y| x.wrapping_mul(y) & VALUE_MASK)
+        };
+        (Slt, $op:expr, $at:expr, $next:expr, $un:expr) => {
+            alu!($op, $at, $un, |x, y| BOOL
+                | ((x as u16 as i16) < (y as u16 as i16)) as u32)
+        };
+        (Bz, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+            let op: Op = $op;
+            if reg!(op.a) & VALUE_MASK == 0 {
+                // A taken BZ skips a pair's second half: give its issue back.
+                fuel += $un;
                 pc = op.imm;
                 continue;
             }
-            Kind::Ld => {
-                let base = reg!(op.b);
-                if base & !VALUE_MASK != PTR {
-                    slow_path!(op);
-                }
-                let address = (base as usize).wrapping_add(op.imm as i16 as usize) & ADDRESS_MASK;
-                reg!(op.a) = words[address] as u32;
+        }};
+        (Jmp, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+            let op: Op = $op;
+            pc = op.imm;
+            continue;
+        }};
+        (Ld, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+            let op: Op = $op;
+            let base = reg!(op.b);
+            if base & !VALUE_MASK != PTR {
+                slow_path!($at, $un);
             }
-            Kind::St => {
-                let base = reg!(op.b);
-                if base & !VALUE_MASK != PTR {
-                    slow_path!(op);
-                }
-                write!(
-                    (base as usize).wrapping_add(op.imm as i16 as usize),
-                    reg!(op.a) as u16
-                );
+            let address = (base as usize).wrapping_add(op.imm as i16 as usize) & ADDRESS_MASK;
+            reg!(op.a) = words[address] as u32;
+        }};
+        (St, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+            let op: Op = $op;
+            let base = reg!(op.b);
+            if base & !VALUE_MASK != PTR {
+                slow_path!($at, $un);
             }
-            Kind::Mov => reg!(op.a) = reg!(op.b),
-            Kind::Call => {
-                let closure = reg!(op.a);
-                if closure & !VALUE_MASK != CLOSURE || sp < state.hp + 3 {
-                    slow_path!(op);
-                }
-                let environment = state.registers[6];
-                sp -= 3;
-                write!(sp + 2, next);
-                write!(sp + 1, environment as u16);
-                write!(sp, (environment >> TAG_SHIFT) as u16);
-                if sp < state.lowest_sp {
-                    state.lowest_sp = sp;
-                }
-                state.registers[0] = reg!(op.b);
-                state.registers[6] = closure;
-                pc = words[(closure & VALUE_MASK) as usize];
-                continue;
+            write!(
+                (base as usize).wrapping_add(op.imm as i16 as usize),
+                reg!(op.a) as u16
+            );
+        }};
+        (Call, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+            let op: Op = $op;
+            let closure = reg!(op.a);
+            if closure & !VALUE_MASK != CLOSURE {
+                slow_path!($at, $un);
             }
-            Kind::Ret => {
-                if sp + 3 > state.stack_base {
-                    slow_path!(op);
+            // One comparison covers the common case (see `call_guard`);
+            // otherwise check the stack bound, reset the slots the frame
+            // overwrites, note the new depth and recompute the guard.
+            if sp < state.call_guard {
+                if sp < state.hp + 3 {
+                    slow_path!($at, $un);
                 }
-                let tag = words[sp & ADDRESS_MASK] as u32 & 7;
-                let environment = words[(sp + 1) & ADDRESS_MASK] as u32;
-                pc = words[(sp + 2) & ADDRESS_MASK];
-                sp += 3;
-                state.registers[0] = reg!(op.b);
-                state.registers[6] = (tag << TAG_SHIFT) | environment;
-                continue;
-            }
-            Kind::Lds => {
-                let address = sp + 2 * op.imm as usize;
-                if address + 2 > state.stack_base {
-                    slow_path!(op);
+                for address in sp - 4..sp {
+                    decoded[address & ADDRESS_MASK] = Op::NOT_DECODED;
                 }
-                let value = words[address & ADDRESS_MASK] as u32;
-                let tag = words[(address + 1) & ADDRESS_MASK] as u32 & 7;
-                reg!(op.a) = (tag << TAG_SHIFT) | value;
+                state.lowest_sp = state.lowest_sp.min(sp - 3);
+                state.call_guard = state.call_guard();
             }
-            Kind::Sts => {
-                let address = sp + 2 * op.imm as usize;
-                if address + 2 > state.stack_base {
-                    slow_path!(op);
-                }
-                let value = reg!(op.a);
-                write!(address, value as u16);
-                write!(address + 1, (value >> TAG_SHIFT) as u16);
+            // The frame as one slice: a single bounds test (never failing:
+            // sp is an address) instead of a mask per word.
+            let Some(frame) = words.get_mut(sp - 3..sp) else {
+                slow_path!($at, $un);
+            };
+            let environment = state.registers[6];
+            frame[2] = $next;
+            frame[1] = environment as u16;
+            frame[0] = (environment >> TAG_SHIFT) as u16;
+            sp -= 3;
+            state.registers[0] = reg!(op.b);
+            state.registers[6] = closure;
+            pc = words[(closure & VALUE_MASK) as usize];
+            continue;
+        }};
+        (Ret, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+            let op: Op = $op;
+            // `stack_base` is a `u16`, so past this test the frame is in
+            // memory and the slice below needs no second bounds test.
+            if sp + 3 > state.stack_base as usize {
+                slow_path!($at, $un);
             }
-            Kind::NotDecoded
-            | Kind::Illegal
-            | Kind::Lih
-            | Kind::Div
-            | Kind::Rem
-            | Kind::Jmpa
-            | Kind::Alloc
-            | Kind::Tcall
-            | Kind::Match
-            | Kind::Inst
-            | Kind::Instt
-            | Kind::Unin
-            | Kind::Perf
-            | Kind::Resu
-            | Kind::Resus
-            | Kind::Setv
-            | Kind::Settag
-            | Kind::Halt
-            | Kind::Inc
-            | Kind::Dec
-            | Kind::Enter
-            | Kind::Leave
-            | Kind::Csrr
-            | Kind::Csrw => slow_path!(op),
+            let Some(frame) = words.get(sp..sp + 3) else {
+                slow_path!($at, $un);
+            };
+            let tag = frame[0] as u32 & 7;
+            let environment = frame[1] as u32;
+            pc = frame[2];
+            sp += 3;
+            state.registers[0] = reg!(op.b);
+            state.registers[6] = (tag << TAG_SHIFT) | environment;
+            continue;
+        }};
+        (Lds, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+            let op: Op = $op;
+            let address = sp + 2 * op.imm as usize;
+            if address + 2 > state.stack_base as usize {
+                slow_path!($at, $un);
+            }
+            let value = words[address & ADDRESS_MASK] as u32;
+            let tag = words[(address + 1) & ADDRESS_MASK] as u32 & 7;
+            reg!(op.a) = (tag << TAG_SHIFT) | value;
+        }};
+        (Sts, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+            let op: Op = $op;
+            let address = sp + 2 * op.imm as usize;
+            if address + 2 > state.stack_base as usize {
+                slow_path!($at, $un);
+            }
+            let value = reg!(op.a);
+            write!(address, value as u16);
+            write!(address + 1, (value >> TAG_SHIFT) as u16);
+        }};
+    }
+    // The match over every kind: the plain kinds the loop runs, then one
+    // arm per fused pair. Both halves were issued (counted) at the top of
+    // the loop; a half that leaves for the slow path leaves with its own
+    // address, so a fault in the second half is reported there, with the
+    // first half retired.
+    macro_rules! dispatch {
+        ($kind:ident, $pc:ident, $next:ident; $(($pair:ident, $first:ident, $second:ident)),* $(,)?) => {
+            match $kind {
+                Kind::Li => exec!(Li, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Mov => exec!(Mov, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Add => exec!(Add, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Sub => exec!(Sub, decoded[$pc as usize], $pc, $next, 0),
+                Kind::And => exec!(And, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Or => exec!(Or, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Xor => exec!(Xor, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Shl => exec!(Shl, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Shr => exec!(Shr, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Mul => exec!(Mul, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Slt => exec!(Slt, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Bz => exec!(Bz, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Jmp => exec!(Jmp, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Ld => exec!(Ld, decoded[$pc as usize], $pc, $next, 0),
+                Kind::St => exec!(St, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Call => exec!(Call, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Ret => exec!(Ret, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Lds => exec!(Lds, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Sts => exec!(Sts, decoded[$pc as usize], $pc, $next, 0),
+                $(Kind::$pair => {
+                    exec!($first, decoded[$pc as usize], $pc, $next, 1);
+                    // The second half's operands are in the next slot,
+                    // which is decoded while this one holds the pair.
+                    let at = $next;
+                    $next = at.wrapping_add(1);
+                    exec!($second, decoded[at as usize], at, $next, 0);
+                })*
+                Kind::NotDecoded
+                | Kind::Illegal
+                | Kind::Lih
+                | Kind::Div
+                | Kind::Rem
+                | Kind::Jmpa
+                | Kind::Alloc
+                | Kind::Tcall
+                | Kind::Match
+                | Kind::Inst
+                | Kind::Instt
+                | Kind::Unin
+                | Kind::Perf
+                | Kind::Resu
+                | Kind::Resus
+                | Kind::Setv
+                | Kind::Settag
+                | Kind::Halt
+                | Kind::Inc
+                | Kind::Dec
+                | Kind::Enter
+                | Kind::Leave
+                | Kind::Csrr
+                | Kind::Csrw => slow_path!($pc),
+            }
+        };
+    }
+
+    // The loop leaves with the address to resume at; `LIMIT` marks the
+    // fuel running out (rather than an instruction for the slow path).
+    const LIMIT: u32 = 1 << 16;
+    let at = loop {
+        let slot = &decoded[pc as usize];
+        let (kind, issues) = (slot.kind, slot.issues as i64);
+        // Count the slot's issues (two for a fused pair) and stop at the
+        // limit: `sub` and `js`, for every kind (fuel is below 2^63, so a
+        // negative result is exhaustion). With one issue left and a pair
+        // to run, the reference implementation runs its first half alone
+        // (it sees only that half), so `--max-cycles` stops exactly
+        // between the two.
+        fuel -= issues;
+        if fuel < 0 {
+            fuel += issues;
+            if fuel == 0 {
+                break pc as u32 | LIMIT;
+            }
+            fuel -= 1;
+            break pc as u32;
         }
+        let mut next = pc.wrapping_add(1);
+        with_fused_pairs!(dispatch(kind, pc, next));
         pc = next;
+    };
+    state.pc = (at & (LIMIT - 1)) as usize;
+    state.sp = sp;
+    state.fuel = fuel as u64;
+    if at & LIMIT != 0 {
+        HotExit::Limit
+    } else {
+        HotExit::Slow
     }
 }

@@ -141,6 +141,12 @@ pub struct Machine {
     pub(crate) engine: Engine,
     pub(crate) words: Box<[u16; MEMORY_WORDS]>,
     pub(crate) decoded: Box<[Op; MEMORY_WORDS]>,
+    /// Every slot ever decoded lies in `decoded_start..decoded_end`
+    /// (empty while both are 0); the range never shrinks. A store outside
+    /// it has no slot to reset, which lets the dispatch loop's stack
+    /// stores skip the reset (the stack lies above the code).
+    pub(crate) decoded_start: usize,
+    pub(crate) decoded_end: usize,
     pub(crate) handlers: HandlerStack,
     /// The first consumed CONT_REC available for reuse.
     pub(crate) continuation_free_list: Option<u16>,
@@ -189,6 +195,8 @@ impl Machine {
                 .into_boxed_slice()
                 .try_into()
                 .expect("65536 slots"),
+            decoded_start: 0,
+            decoded_end: 0,
             handlers: HandlerStack::default(),
             continuation_free_list: None,
             outbound: VecDeque::with_capacity(OUTBOUND_QUEUE_CAPACITY),
@@ -335,11 +343,14 @@ impl Machine {
         self.step_limit = self.step_limit.saturating_sub(cycles);
     }
 
-    /// Writes a word and resets its decoded slot.
+    /// Writes a word and resets the decoded slots that depend on it: its
+    /// own, and the one before, which may be a fused pair whose second
+    /// half is this word (`decoded.rs`).
     #[inline(always)]
     pub(crate) fn write_word(&mut self, address: u16, value: u16) {
         self.words[address as usize] = value;
         self.decoded[address as usize] = Op::NOT_DECODED;
+        self.decoded[address.wrapping_sub(1) as usize] = Op::NOT_DECODED;
     }
 
     /// Records a trace event when tracing.

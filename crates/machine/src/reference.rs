@@ -13,12 +13,15 @@
 
 use cml_isa::Tag;
 
-use crate::decoded::{predecode, Kind, Op, Reg};
+use crate::decoded::{fuse, predecode, Kind, Op, Reg};
 use crate::execute::Exit;
 use crate::fault::Fault;
 use crate::Machine;
 
 const TAG_SHIFT: u32 = 16;
+
+/// How many words [`Machine::decode_slot`] decodes at most in one go.
+const DECODE_AHEAD: usize = 32;
 const VALUE_MASK: u32 = 0xFFFF;
 
 fn tag_of(value: u32) -> Tag {
@@ -30,10 +33,13 @@ impl Machine {
     /// `pc + 1`. On a fault nothing has changed.
     pub(crate) fn execute_instruction(&mut self, op: Op, pc: u16) -> Result<(), Exit> {
         let (a, b, c) = (op.a, op.b, op.c);
-        match op.kind {
+        // A fused pair is, here, its first half: the pair's second half is
+        // the next instruction, issued on its own.
+        let kind = op.kind.first_half();
+        match kind {
             Kind::NotDecoded => {
                 // Decode and issue again; decoding costs no cycle.
-                self.decoded[pc as usize] = predecode(self.words[pc as usize], pc, self.isa);
+                self.decode_slot(pc);
                 self.attempts -= 1;
                 self.pc = pc;
             }
@@ -96,7 +102,7 @@ impl Machine {
                     return Err(self.tag_fault(a, "CLOSURE"));
                 }
                 let argument = self.reg(b);
-                if op.kind == Kind::Call {
+                if kind == Kind::Call {
                     self.push_call_frame(self.pc, self.registers[6])?;
                 }
                 self.registers[6] = closure;
@@ -118,11 +124,11 @@ impl Machine {
             }
             Kind::Match => self.match_dispatch(b, op.imm)?,
             Kind::Inst | Kind::Instt => {
-                self.install_handler(op.effect, op.imm, op.kind == Kind::Instt)?
+                self.install_handler(op.effect, op.imm, kind == Kind::Instt)?
             }
             Kind::Unin => self.uninstall_handler(op.effect)?,
             Kind::Perf => self.perform_instruction(op.effect, a)?,
-            Kind::Resu | Kind::Resus => self.resume_instruction(a, b, op.kind == Kind::Resus)?,
+            Kind::Resu | Kind::Resus => self.resume_instruction(a, b, kind == Kind::Resus)?,
             Kind::Setv => {
                 let header = self.pointer(a)?.wrapping_sub(1);
                 let old = self.words[header as usize];
@@ -139,7 +145,7 @@ impl Machine {
             Kind::Halt => return Err(Exit::Halt),
             Kind::Inc | Kind::Dec => {
                 let pointer = self.pointer(b)?;
-                let moved = if op.kind == Kind::Inc {
+                let moved = if kind == Kind::Inc {
                     pointer.wrapping_add(op.imm)
                 } else {
                     pointer.wrapping_sub(op.imm)
@@ -176,8 +182,54 @@ impl Machine {
                 self.set_reg(a, value as u32);
             }
             Kind::Csrw => self.write_control_register(op.imm as u8, self.reg(a) as u16)?,
+            pair => unreachable!("{pair:?}: first_half() is never a fused pair"),
         }
         Ok(())
+    }
+
+    /// Fills the slot at `pc`: the word's decoding, fused with the next
+    /// word's when the pair is listed (`decoded.rs`), in which case the next
+    /// slot is filled too, as the dispatch loop reads the second half from
+    /// it. So that the next slot is itself a pair where it can be (ADD at
+    /// `pc + 1` then CALL), the whole run of words that may begin a pair is
+    /// decoded at once, last first, up to [`DECODE_AHEAD`] words or an
+    /// already decoded slot. Keeps `decoded_start..decoded_end` around every
+    /// filled slot.
+    fn decode_slot(&mut self, pc: u16) {
+        let mut run = vec![predecode(self.words[pc as usize], pc, self.isa)];
+        let mut last = pc;
+        while run.len() < DECODE_AHEAD && run[run.len() - 1].kind.may_begin_pair() {
+            let next = last.wrapping_add(1);
+            if next == pc || self.decoded[next as usize].kind != Kind::NotDecoded {
+                break;
+            }
+            run.push(predecode(self.words[next as usize], next, self.isa));
+            last = next;
+        }
+        // `run[i]` is the word at `pc + i`; fuse each with the slot after
+        // it, from the end, where the slot after is already final.
+        let mut second = self.decoded[last.wrapping_add(1) as usize];
+        for (offset, &op) in run.iter().enumerate().rev() {
+            let address = pc.wrapping_add(offset as u16);
+            let slot = if second.kind == Kind::NotDecoded {
+                op
+            } else {
+                fuse(op, second, address)
+            };
+            self.decoded[address as usize] = slot;
+            self.note_decoded(address as usize);
+            second = slot;
+        }
+    }
+
+    fn note_decoded(&mut self, address: usize) {
+        if self.decoded_start == self.decoded_end {
+            self.decoded_start = address;
+            self.decoded_end = address + 1;
+        } else {
+            self.decoded_start = self.decoded_start.min(address);
+            self.decoded_end = self.decoded_end.max(address + 1);
+        }
     }
 
     /// Both operands of an ALU instruction, which must be INT.
