@@ -224,6 +224,22 @@ pub enum CheckError {
         /// Where.
         span: Span,
     },
+    /// A `match` that some values of its scrutinee's type reach no arm of
+    /// (an error: at run time MATCH would trap on them).
+    NonExhaustiveMatch {
+        /// The values no arm matches, printed as CML patterns.
+        missing: String,
+        /// The whole `match`.
+        span: Span,
+    },
+    /// A warning: an arm that no value can reach, because the arms above
+    /// it match everything it matches.
+    RedundantArm {
+        /// The arm.
+        span: Span,
+    },
+    /// A linear value used twice, dropped, or used in a loop.
+    Linearity(crate::linearity::LinearityError),
     /// A warning: a `val` signature in the module that no `let` defines.
     ValWithoutDefinition {
         /// The name.
@@ -237,7 +253,10 @@ impl CheckError {
     /// How serious the problem is.
     pub fn severity(&self) -> Severity {
         match self {
-            CheckError::ValWithoutDefinition { .. } => Severity::Warning,
+            CheckError::ValWithoutDefinition { .. } | CheckError::RedundantArm { .. } => {
+                Severity::Warning
+            }
+            CheckError::Linearity(error) => error.severity(),
             _ => Severity::Error,
         }
     }
@@ -269,13 +288,32 @@ impl CheckError {
             | CheckError::NotAHandler { span, .. }
             | CheckError::StateWithoutParameter { span }
             | CheckError::ShallowInvoke { span, .. }
+            | CheckError::NonExhaustiveMatch { span, .. }
+            | CheckError::RedundantArm { span }
             | CheckError::ValWithoutDefinition { span, .. } => span.clone(),
+            CheckError::Linearity(error) => error.span(),
         }
     }
 
     /// The error as a diagnostic about file `file`.
     pub fn to_diagnostic(&self, file: usize) -> Diagnostic {
         match self {
+            CheckError::NonExhaustiveMatch { missing, span } => {
+                Diagnostic::error("non-exhaustive match")
+                    .with_code("types::non-exhaustive")
+                    .with_primary(file, span.clone(), format!("no arm matches {missing}"))
+                    .with_note(
+                        "a value no arm matches would make the machine's MATCH trap, and \
+                         well-typed CML programs do not fault",
+                    )
+                    .with_hint(format!("add an arm for {missing}, or a final `| _ -> ...`"))
+            }
+            CheckError::RedundantArm { span } => Diagnostic::warning("unreachable match arm")
+                .with_code("types::redundant-arm")
+                .with_primary(file, span.clone(), "no value reaches this arm")
+                .with_note("the arms above it already match every value this arm matches")
+                .with_hint("remove the arm, or move it above the arm that covers it"),
+            CheckError::Linearity(error) => error.to_diagnostic(file),
             CheckError::UnknownType { name, span, suggestion } => {
                 let diagnostic = Diagnostic::error(format!("unknown type `{name}`"))
                     .with_code("types::unknown-type")

@@ -16,6 +16,7 @@
 
 #![forbid(unsafe_code)]
 
+mod analyses;
 pub mod declarations;
 mod error;
 pub mod exhaustiveness;
@@ -46,12 +47,18 @@ pub struct Checked {
 impl Checked {
     /// Whether any problem is an error (not just a warning).
     pub fn has_errors(&self) -> bool {
-        self.errors.iter().any(|error| error.severity() == Severity::Error)
+        self.errors
+            .iter()
+            .any(|error| error.severity() == Severity::Error)
     }
 
     /// The printed type of a top-level definition (the last of the name).
     pub fn type_of(&self, name: &str) -> Option<&str> {
-        self.definitions.iter().rev().find(|definition| definition.name == name).map(|definition| definition.ty.as_str())
+        self.definitions
+            .iter()
+            .rev()
+            .find(|definition| definition.name == name)
+            .map(|definition| definition.ty.as_str())
     }
 }
 
@@ -60,8 +67,10 @@ impl Checked {
 /// definition does not stop the checking of the rest.
 pub fn check_module(module: &ast::Module) -> Checked {
     let prelude = prelude::parsed();
-    let mut sources: Vec<(Origin, &ast::Module)> =
-        prelude.iter().map(|(_, parsed)| (Origin::Prelude, &parsed.module)).collect();
+    let mut sources: Vec<(Origin, &ast::Module)> = prelude
+        .iter()
+        .map(|(_, parsed)| (Origin::Prelude, &parsed.module))
+        .collect();
     sources.push((Origin::Module, module));
     let mut table = Table::default();
     let mut errors = Vec::new();
@@ -75,5 +84,13 @@ pub fn check_module(module: &ast::Module) -> Checked {
     // queue` of another arity); those reports would point into the prelude.
     inferencer.errors.truncate(before);
     let definitions = inferencer.module_items(&module.items);
-    Checked { errors: inferencer.errors, definitions }
+    let mut errors = analyses::match_errors(&inferencer);
+    errors.extend(analyses::linearity_errors(&inferencer, module));
+    for error in errors {
+        inferencer.report(error);
+    }
+    Checked {
+        errors: inferencer.errors,
+        definitions,
+    }
 }

@@ -83,3 +83,34 @@ fn shallow_invoke_of_the_own_continuation() {
         "effect Yield : unit\nlet rec run () =\n  handle\n    perform Yield\n  with\n  | Yield k -> invoke k (); run ()"
     ));
 }
+
+#[test]
+fn non_exhaustive_match_names_the_missing_pattern() {
+    insta::assert_snapshot!(render(
+        "type shape = | Circle of int | Square of int | Triangle\n\
+         let area s = match s with | Circle r -> r | Square w -> w"
+    ));
+}
+
+#[test]
+fn redundant_arm() {
+    insta::assert_snapshot!(render(
+        "let pick (o : option int) = match o with | Some n -> n | None -> 0 | Some _ -> 1"
+    ));
+}
+
+#[test]
+fn continuation_resumed_twice() {
+    insta::assert_snapshot!(render(
+        "effect Ask { ask : () -> int }\n\
+         handler twice = { | Ask.ask (), k -> resume k 1; resume k 2 | return x -> x }"
+    ));
+}
+
+#[test]
+fn linear_value_dropped() {
+    insta::assert_snapshot!(render(
+        "effect Stop { stop : () -> () }\n\
+         handler stopper = { | Stop.stop (), k -> () | return x -> x }"
+    ));
+}

@@ -463,7 +463,7 @@ fn isa_prints_the_table() {
 #[test]
 fn every_command_has_help_and_the_binary_a_version() {
     let directory = scratch("help");
-    for command in ["asm", "disasm", "run", "isa"] {
+    for command in ["asm", "disasm", "run", "isa", "check"] {
         let ran = cml(&directory, &[command, "--help"]);
         assert_eq!(ran.code, 0, "cml {command} --help");
         assert!(ran.stdout.contains("Examples:"), "cml {command} --help");
@@ -525,4 +525,38 @@ clause:
         .collect::<Vec<_>>()
         .join("\n");
     insta::assert_snapshot!("stats", normalised);
+}
+
+#[test]
+fn check_accepts_a_well_typed_program_and_prints_its_types() {
+    let directory = scratch("check_types");
+    write(
+        &directory,
+        "id.cml",
+        "let id (x : a) : a = x\n\nlet twice f x = f (f x)\n",
+    );
+    let ran = cml(&directory, &["check", "--types", "id.cml"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("id : a -> a"), "{}", ran.stdout);
+    // twice : (a -> a / e) -> a -> a / e, by hand: f is applied to its own
+    // result, so its argument and result types are one variable.
+    assert!(ran.stdout.contains("twice : (a -> a"), "{}", ran.stdout);
+}
+
+#[test]
+fn check_reports_every_error_of_every_file_and_exits_1() {
+    let directory = scratch("check_errors");
+    write(&directory, "one.cml", "let f x = x +\nlet g = h 1\n");
+    write(
+        &directory,
+        "two.cml",
+        "let n : int = \"text\"\nlet m = undefined_name\n",
+    );
+    let ran = cml(&directory, &["check", "one.cml", "two.cml"]);
+    assert_eq!(ran.code, 1);
+    assert!(ran.stderr.contains("one.cml:1:14"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("two.cml:1:"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("two.cml:2:"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("in 2 files"), "{}", ran.stderr);
+    assert!(!ran.stderr.contains("panicked"));
 }

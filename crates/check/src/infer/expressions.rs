@@ -107,9 +107,19 @@ impl Inferencer {
                 }
             }
             Expr::Match {
-                scrutinee, arms, ..
+                scrutinee,
+                arms,
+                span,
             } => {
                 let scrutinee_type = self.infer(scrutinee);
+                self.matches.push(super::RecordedMatch {
+                    scrutinee_type: scrutinee_type.clone(),
+                    arms: arms
+                        .iter()
+                        .map(|arm| (arm.pattern.clone(), arm.guard.is_some(), arm.span.clone()))
+                        .collect(),
+                    span: span.clone(),
+                });
                 let result = self.table.fresh_type();
                 for arm in arms {
                     let mark = self.env.mark();

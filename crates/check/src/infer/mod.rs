@@ -55,8 +55,24 @@ pub struct ClauseContext {
     pub row: Row,
 }
 
+/// A `match` seen during inference, analysed for exhaustiveness once every
+/// type is known (after the whole module is inferred).
+#[derive(Clone, Debug)]
+pub struct RecordedMatch {
+    /// The scrutinee's type (resolved through the table later).
+    pub scrutinee_type: Type,
+    /// Each arm's pattern, whether it has a guard, and its span.
+    pub arms: Vec<(cml_syntax::ast::Pattern, bool, Span)>,
+    /// The whole `match`.
+    pub span: Span,
+}
+
 /// The state of one inference run.
 pub struct Inferencer {
+    /// Every `match`, for the exhaustiveness analysis.
+    pub matches: Vec<RecordedMatch>,
+    /// Every local binder (its name's span) with its type, for linearity.
+    pub local_binders: Vec<(Span, Type)>,
     /// What the program declares.
     pub declarations: Declarations,
     /// The inference variables.
@@ -88,6 +104,8 @@ impl Inferencer {
         let mut table = table;
         let effect = table.fresh_row();
         Inferencer {
+            matches: Vec::new(),
+            local_binders: Vec::new(),
             declarations,
             table,
             errors,

@@ -30,6 +30,8 @@ impl Inferencer {
 
     /// Binds one local name.
     pub fn bind_local(&mut self, name: &Name, scheme: Scheme, mutable: bool, arity: usize) {
+        self.local_binders
+            .push((name.span.clone(), scheme.ty.clone()));
         self.env.push(Entry {
             name: name.text.clone(),
             scheme,
