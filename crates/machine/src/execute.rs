@@ -616,3 +616,157 @@ fn hot_loop(
         HotExit::Slow
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Fused pairs change nothing observable: runs with and without fusion,
+    //! on both engines, agree under every cycle limit.
+
+    use cml_image::{Image, Segment};
+    use cml_isa::{Instruction, IsaVersion, Register};
+    use proptest::prelude::*;
+
+    use crate::{Engine, Machine, RunOutcome};
+
+    fn run(words: &[u16], engine: Engine, fusion: bool, cycles: u64) -> (RunOutcome, Machine) {
+        let mut image = Image::new(IsaVersion::V0_5);
+        image.segments.push(Segment {
+            origin: 0,
+            words: words.to_vec(),
+        });
+        let mut machine = Machine::boot_bare_program(&image, IsaVersion::V0_5).unwrap();
+        machine.set_engine(engine);
+        machine.fusion = fusion;
+        let outcome = machine.run(cycles);
+        (outcome, machine)
+    }
+
+    fn assert_same(left: &(RunOutcome, Machine), right: &(RunOutcome, Machine), what: &str) {
+        assert_eq!(left.0, right.0, "{what}: outcome");
+        let (a, b) = (&left.1, &right.1);
+        assert_eq!(a.registers(), b.registers(), "{what}: registers");
+        assert_eq!(
+            (a.pc(), a.sp(), a.hp()),
+            (b.pc(), b.sp(), b.hp()),
+            "{what}: pc, sp, hp"
+        );
+        assert_eq!(a.stats(), b.stats(), "{what}: statistics and cycles");
+        assert!(a.words[..] == b.words[..], "{what}: memory");
+    }
+
+    /// Runs `words` with every cycle limit up to `most`: fused fast,
+    /// unfused fast and unfused reference must agree each time.
+    fn agree_under_every_limit(words: &[u16], most: u64) {
+        for cycles in 1..=most {
+            let fused = run(words, Engine::Fast, true, cycles);
+            let unfused = run(words, Engine::Fast, false, cycles);
+            let reference = run(words, Engine::Reference, false, cycles);
+            assert_same(&fused, &unfused, &format!("fused/unfused at {cycles}"));
+            assert_same(&fused, &reference, &format!("fused/reference at {cycles}"));
+        }
+    }
+
+    fn v(index: u8) -> Register {
+        Register::new(index).unwrap()
+    }
+
+    /// An instruction from the pairs' alphabet, with registers v1-v4 and
+    /// short branches, so that random programs are mostly pairs.
+    fn instruction() -> impl Strategy<Value = u16> {
+        (0usize..12, 1u8..5, 1u8..5, 1u8..5, -3i16..4).prop_map(|(pick, d, s, t, small)| {
+            let (vd, vs, vt) = (v(d), v(s), v(t));
+            match pick {
+                0 => Instruction::Li { vd, imm8: small },
+                1 => Instruction::Mov { vd, vs },
+                2 => Instruction::Add { vd, vs, vt },
+                3 => Instruction::Sub { vd, vs, vt },
+                4 => Instruction::And { vd, vs, vt },
+                5 => Instruction::Or { vd, vs, vt },
+                6 => Instruction::Xor { vd, vs, vt },
+                7 => Instruction::Slt { vd, vs, vt },
+                8 => Instruction::Bz { vs, off8: small },
+                9 => Instruction::Jmp { off11: small },
+                10 => Instruction::Settag {
+                    vd,
+                    tag: cml_isa::Tag::PTR,
+                },
+                _ => Instruction::St {
+                    vd,
+                    vs,
+                    off5: small,
+                },
+            }
+            .encode()
+        })
+    }
+
+    #[test]
+    fn the_dispatch_loop_agrees_under_every_limit() {
+        // ALU + CALL, ALU + ALU, ALU + RET, ALU + BZ and BZ + JMP, with a
+        // store into the second half of a pair on the way.
+        let program = [
+            Instruction::Alloc {
+                vd: v(5),
+                layout: cml_isa::Layout::CLOSURE_REC,
+                n: 1,
+            },
+            Instruction::Li { vd: v(0), imm8: 12 },
+            Instruction::St {
+                vd: v(0),
+                vs: v(5),
+                off5: 0,
+            },
+            Instruction::Settag {
+                vd: v(5),
+                tag: cml_isa::Tag::CLOSURE,
+            },
+            Instruction::Li { vd: v(1), imm8: 3 },
+            Instruction::Li { vd: v(2), imm8: 1 },
+            // loop (6):
+            Instruction::Sub {
+                vd: v(1),
+                vs: v(1),
+                vt: v(2),
+            },
+            Instruction::Call { vf: v(5), va: v(1) },
+            Instruction::Add {
+                vd: v(3),
+                vs: v(3),
+                vt: v(0),
+            },
+            Instruction::Bz { vs: v(1), off8: 1 },
+            Instruction::Jmp { off11: -5 },
+            Instruction::Halt {},
+            // function (12):
+            Instruction::Add {
+                vd: v(0),
+                vs: v(0),
+                vt: v(2),
+            },
+            Instruction::Xor {
+                vd: v(0),
+                vs: v(0),
+                vt: v(2),
+            },
+            Instruction::Ret { va: v(0) },
+        ];
+        let words: Vec<u16> = program.iter().map(|i| i.encode()).collect();
+        let (outcome, machine) = run(&words, Engine::Fast, true, 1000);
+        assert_eq!(outcome, RunOutcome::Halted);
+        // 6 set-up; 3 passes of SUB, CALL, ADD, XOR, RET, ADD, BZ, JMP,
+        // the last without its JMP (BZ taken); HALT.
+        assert_eq!(machine.stats().instructions, 6 + 3 * 8 - 1 + 1);
+        agree_under_every_limit(&words, 40);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn fused_and_unfused_agree_under_every_limit(
+            words in proptest::collection::vec(instruction(), 4..24),
+        ) {
+            agree_under_every_limit(&words, 60);
+        }
+    }
+}

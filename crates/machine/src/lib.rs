@@ -147,6 +147,9 @@ pub struct Machine {
     /// stores skip the reset (the stack lies above the code).
     pub(crate) decoded_start: usize,
     pub(crate) decoded_end: usize,
+    /// Whether pre-decoding fuses pairs (always, but for the tests that
+    /// check fusing changes nothing observable).
+    pub(crate) fusion: bool,
     pub(crate) handlers: HandlerStack,
     /// The first consumed CONT_REC available for reuse.
     pub(crate) continuation_free_list: Option<u16>,
@@ -197,6 +200,7 @@ impl Machine {
                 .expect("65536 slots"),
             decoded_start: 0,
             decoded_end: 0,
+            fusion: true,
             handlers: HandlerStack::default(),
             continuation_free_list: None,
             outbound: VecDeque::with_capacity(OUTBOUND_QUEUE_CAPACITY),

@@ -211,7 +211,7 @@ impl Machine {
         let mut second = self.decoded[last.wrapping_add(1) as usize];
         for (offset, &op) in run.iter().enumerate().rev() {
             let address = pc.wrapping_add(offset as u16);
-            let slot = if second.kind == Kind::NotDecoded {
+            let slot = if second.kind == Kind::NotDecoded || !self.fusion {
                 op
             } else {
                 fuse(op, second, address)
