@@ -35,42 +35,19 @@ use crate::token::TokenKind;
 impl Parser<'_> {
     /// arms ::= ['|'] arm ('|' arm)*
     pub(super) fn match_arms(&mut self) -> Vec<Arm> {
-        let mut arms = Vec::new();
-        let column = self.layout_column(self.position);
-        let mut first = true;
-        loop {
-            let bar_position = self.position;
-            if !self.continue_list(column, first) {
-                break;
-            }
-            first = false;
-            let start = self.tokens[bar_position].span.start;
-            let arm_column = self.layout_column(bar_position);
-            let pattern = self.with_offside(None, Self::pattern);
-            let guard = if self.at(TokenKind::LowerName) && self.text() == "when" {
-                self.advance();
-                Some(self.with_offside(None, Self::expression))
-            } else {
-                None
-            };
-            if !self.expect(TokenKind::Arrow, "a `match` arm (`| pattern -> e`)") {
-                self.recover_to_bar();
-                continue;
-            }
-            let body = self.with_offside(Some(arm_column), Self::sequence);
-            arms.push(Arm {
-                pattern,
-                guard,
-                body,
-                span: self.span_from(start),
-            });
-        }
-        arms
+        self.bar_list(Self::arm)
     }
 
     /// clauses ::= ['|'] clause ('|' clause)*
     pub(super) fn handler_clauses(&mut self) -> Vec<Clause> {
-        let mut clauses = Vec::new();
+        self.bar_list(|parser, start, column| Some(parser.clause(start, column)))
+    }
+
+    /// A list of `|`-separated entries under layout rule 1: `entry` reads
+    /// one after its `|`, given where the entry starts and its `|`'s layout
+    /// column, and returns `None` for one it could not read.
+    fn bar_list<T>(&mut self, mut entry: impl FnMut(&mut Self, usize, u32) -> Option<T>) -> Vec<T> {
+        let mut entries = Vec::new();
         let column = self.layout_column(self.position);
         let mut first = true;
         loop {
@@ -80,10 +57,32 @@ impl Parser<'_> {
             }
             first = false;
             let start = self.tokens[bar_position].span.start;
-            let clause_column = self.layout_column(bar_position);
-            clauses.push(self.clause(start, clause_column));
+            let entry_column = self.layout_column(bar_position);
+            entries.extend(entry(self, start, entry_column));
         }
-        clauses
+        entries
+    }
+
+    /// One match arm, after its `|`.
+    fn arm(&mut self, start: usize, column: u32) -> Option<Arm> {
+        let pattern = self.with_offside(None, Self::pattern);
+        let guard = if self.at(TokenKind::LowerName) && self.text() == "when" {
+            self.advance();
+            Some(self.with_offside(None, Self::expression))
+        } else {
+            None
+        };
+        if !self.expect(TokenKind::Arrow, "a `match` arm (`| pattern -> e`)") {
+            self.recover_to_bar();
+            return None;
+        }
+        let body = self.with_offside(Some(column), Self::sequence);
+        Some(Arm {
+            pattern,
+            guard,
+            body,
+            span: self.span_from(start),
+        })
     }
 
     /// Consumes the `|` that begins the next arm or clause of a list whose
