@@ -9,9 +9,11 @@
 
 use cml_types::Type;
 
-use crate::declarations::Declarations;
 use crate::error::CheckError;
-use crate::exhaustiveness::{analyse_match, lower_pattern, Arm, DeclarationSignatures};
+use crate::exhaustiveness::{
+    analyse_match, lower_pattern, Arm, ConstructorForm, DeclarationSignatures, Signature,
+    Signatures,
+};
 use crate::infer::Inferencer;
 use crate::linearity::{check_linearity, LinearityFacts};
 
@@ -52,16 +54,16 @@ pub fn match_errors(inferencer: &Inferencer) -> Vec<CheckError> {
 /// What the linearity pass needs, from the inferred types: the local
 /// binders whose values are linear, and the record fields that are.
 pub fn linearity_facts(inferencer: &Inferencer) -> LinearityFacts {
-    let declarations = &inferencer.declarations;
+    let signatures = DeclarationSignatures::new(&inferencer.declarations, &inferencer.table);
     let mut facts = LinearityFacts::default();
     for (span, ty) in &inferencer.local_binders {
-        if is_linear(&inferencer.table.resolve(ty), declarations) {
+        if is_linear(&signatures, &inferencer.table.resolve(ty), &mut Vec::new()) {
             facts.linear_binders.insert(span.clone());
         }
     }
-    for fields in declarations.records.values() {
+    for fields in inferencer.declarations.records.values() {
         for field in fields {
-            if is_linear(&field.ty, declarations) {
+            if !field.mutable && is_linear(&signatures, &field.ty, &mut Vec::new()) {
                 facts.linear_fields.insert(field.name.clone());
             }
         }
@@ -69,17 +71,63 @@ pub fn linearity_facts(inferencer: &Inferencer) -> LinearityFacts {
     facts
 }
 
-/// Whether values of `ty` are linear: a continuation, a type declared
-/// `type linear`, or a type that holds a continuation (which the
-/// declarations mark with a hidden answer-and-row parameter).
-fn is_linear(ty: &Type, declarations: &Declarations) -> bool {
-    match ty {
+/// Whether values of `ty` are linear (`docs/cml-types.md`, "Linearity"):
+/// a continuation, a type declared `type linear`, or a value that holds
+/// one *by value*: a tuple with a linear component, a sum with a
+/// constructor argument of linear type, a record with an immutable field
+/// of linear type (the type's arguments put in for its parameters, so
+/// `option (unit continuation)` is linear). What a value reaches through a
+/// mutable place does not count: a `mutable` field is a cell, and the
+/// prelude's abstract containers (`queue`, `table`, `ref`) are mutable
+/// references, so `coro_state` with `mutable ready : coro queue` is not
+/// linear although a `coro` is. `visited` stops the walk through recursive
+/// types (`list`).
+pub(crate) fn is_linear(
+    signatures: &DeclarationSignatures,
+    ty: &Type,
+    visited: &mut Vec<String>,
+) -> bool {
+    match signatures.table.shallow(ty) {
         Type::Continuation(..) => true,
-        Type::Constructor(name, _) => declarations
-            .types
-            .get(name)
-            .is_some_and(|info| info.linear || info.hidden.is_some()),
-        _ => false,
+        Type::Tuple(items) => items
+            .iter()
+            .any(|item| is_linear(signatures, item, visited)),
+        Type::Constructor(name, _) => {
+            let declarations = signatures.declarations;
+            if declarations
+                .types
+                .get(&name)
+                .is_some_and(|info| info.linear)
+            {
+                return true;
+            }
+            if visited.contains(&name) {
+                return false;
+            }
+            visited.push(name.clone());
+            let linear =
+                match signatures.signature(ty) {
+                    Signature::Constructors(constructors) => {
+                        let record = declarations.records.get(&name);
+                        constructors.iter().any(|constructor| {
+                            constructor.argument_types.iter().enumerate().any(
+                                |(position, argument)| {
+                                    let mutable =
+                                        matches!(constructor.form, ConstructorForm::Record(_))
+                                            && record
+                                                .and_then(|fields| fields.get(position))
+                                                .is_some_and(|field| field.mutable);
+                                    !mutable && is_linear(signatures, argument, visited)
+                                },
+                            )
+                        })
+                    }
+                    Signature::Literals(_) | Signature::Opaque => false,
+                };
+            visited.pop();
+            linear
+        }
+        Type::Var(_) | Type::Function(..) | Type::Handler(..) => false,
     }
 }
 

@@ -4,7 +4,8 @@
 //!
 //! Input: a parsed module and [`LinearityFacts`], which say which binders
 //! hold linear values (the type checker knows: continuations, values of
-//! types declared `type linear`, and records or sums holding them) and
+//! types declared `type linear`, and values holding them by value, see
+//! `crate::analyses::is_linear`) and
 //! which record fields are linear. Output: every [`LinearityError`]. This
 //! pass must not know how types are inferred: it walks the syntax tree
 //! with the facts it is given, plus two it can see for itself: the
