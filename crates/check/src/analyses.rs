@@ -14,11 +14,13 @@ use crate::exhaustiveness::{
     analyse_match, lower_pattern, Arm, ConstructorForm, DeclarationSignatures, Signature,
     Signatures,
 };
-use crate::infer::Inferencer;
+use crate::infer::{Inferencer, MatchKind};
 use crate::linearity::{check_linearity, LinearityFacts};
 
 /// Reports every non-exhaustive `match` (an error: a missing case would
-/// make MATCH trap) and every redundant arm (a warning).
+/// make MATCH trap) and every redundant arm (a warning); likewise for a
+/// handler's `return` clauses, and every refutable pattern where there is
+/// no other arm (a `let`, a parameter, a clause's argument).
 pub fn match_errors(inferencer: &Inferencer) -> Vec<CheckError> {
     let signatures = DeclarationSignatures::new(&inferencer.declarations, &inferencer.table);
     let mut errors = Vec::new();
@@ -37,13 +39,33 @@ pub fn match_errors(inferencer: &Inferencer) -> Vec<CheckError> {
         let scrutinee = inferencer.table.resolve(&recorded.scrutinee_type);
         let analysis = analyse_match(&signatures, &scrutinee, &arms);
         if let Some(missing) = analysis.missing_summary() {
-            errors.push(CheckError::NonExhaustiveMatch {
-                missing,
-                span: recorded.span.clone(),
+            let ty = inferencer.show(&scrutinee);
+            let span = recorded.span.clone();
+            errors.push(match &recorded.kind {
+                MatchKind::Match => CheckError::NonExhaustiveMatch { missing, ty, span },
+                MatchKind::ReturnClauses => CheckError::NonExhaustiveReturn { missing, ty, span },
+                MatchKind::Binding(place) => CheckError::RefutablePattern {
+                    place: place.clone(),
+                    missing,
+                    ty,
+                    span,
+                },
             });
         }
+        if recorded.kind != MatchKind::Match && recorded.kind != MatchKind::ReturnClauses {
+            continue;
+        }
         for index in analysis.redundant_arms {
-            if let Some((_, _, span)) = recorded.arms.get(index) {
+            if let Some((pattern, _, span)) = recorded.arms.get(index) {
+                // `| return v -> v` is how a handler says "as is"; alone
+                // on a result type with no values (`empty`) it is harmless.
+                let catch_all = matches!(
+                    pattern,
+                    cml_syntax::ast::Pattern::Variable(_) | cml_syntax::ast::Pattern::Wildcard(_)
+                );
+                if recorded.kind == MatchKind::ReturnClauses && catch_all && index == 0 {
+                    continue;
+                }
                 errors.push(CheckError::RedundantArm { span: span.clone() });
             }
         }

@@ -229,8 +229,45 @@ pub enum CheckError {
     NonExhaustiveMatch {
         /// The values no arm matches, printed as CML patterns.
         missing: String,
+        /// The scrutinee's type, printed.
+        ty: String,
         /// The whole `match`.
         span: Span,
+    },
+    /// A handler's `return` clauses that some values of the handled
+    /// computation's result reach none of (an error, as for `match`).
+    NonExhaustiveReturn {
+        /// The values no return clause matches, printed as CML patterns.
+        missing: String,
+        /// The handled computation's result type, printed.
+        ty: String,
+        /// From the first return clause to the last.
+        span: Span,
+    },
+    /// A pattern that can fail where there is no other arm to try: in a
+    /// `let`, a function or `fun` parameter, or a handler clause's argument.
+    RefutablePattern {
+        /// The place ("a `let` pattern", "a parameter of `f`").
+        place: String,
+        /// The values it does not match, printed as CML patterns.
+        missing: String,
+        /// The type of the value it matches, printed.
+        ty: String,
+        /// The pattern.
+        span: Span,
+    },
+    /// A warning (Appendix B §5.7): more handlers installed one inside the
+    /// other than the machine's handler CAM holds (8); the innermost ones'
+    /// operations are then found by the slow spill search.
+    DeepHandlerTower {
+        /// How many handlers are installed, counting this one.
+        depth: usize,
+        /// The installation that goes past the CAM.
+        span: Span,
+        /// The enclosing installations, outermost first.
+        enclosing: Vec<Span>,
+        /// The function whose body holds the tower, if any.
+        function: Option<String>,
     },
     /// A warning: an arm that no value can reach, because the arms above
     /// it match everything it matches.
@@ -253,9 +290,9 @@ impl CheckError {
     /// How serious the problem is.
     pub fn severity(&self) -> Severity {
         match self {
-            CheckError::ValWithoutDefinition { .. } | CheckError::RedundantArm { .. } => {
-                Severity::Warning
-            }
+            CheckError::ValWithoutDefinition { .. }
+            | CheckError::RedundantArm { .. }
+            | CheckError::DeepHandlerTower { .. } => Severity::Warning,
             CheckError::Linearity(error) => error.severity(),
             _ => Severity::Error,
         }
@@ -289,6 +326,9 @@ impl CheckError {
             | CheckError::StateWithoutParameter { span }
             | CheckError::ShallowInvoke { span, .. }
             | CheckError::NonExhaustiveMatch { span, .. }
+            | CheckError::NonExhaustiveReturn { span, .. }
+            | CheckError::RefutablePattern { span, .. }
+            | CheckError::DeepHandlerTower { span, .. }
             | CheckError::RedundantArm { span }
             | CheckError::ValWithoutDefinition { span, .. } => span.clone(),
             CheckError::Linearity(error) => error.span(),
@@ -298,15 +338,47 @@ impl CheckError {
     /// The error as a diagnostic about file `file`.
     pub fn to_diagnostic(&self, file: usize) -> Diagnostic {
         match self {
-            CheckError::NonExhaustiveMatch { missing, span } => {
+            CheckError::NonExhaustiveMatch { missing, ty, span } => {
                 Diagnostic::error("non-exhaustive match")
                     .with_code("types::non-exhaustive")
                     .with_primary(file, span.clone(), format!("no arm matches {missing}"))
+                    .with_note(format!("the value matched has type `{ty}`"))
                     .with_note(
                         "a value no arm matches would make the machine's MATCH trap, and \
                          well-typed CML programs do not fault",
                     )
                     .with_hint(format!("add an arm for {missing}, or a final `| _ -> ...`"))
+            }
+            CheckError::NonExhaustiveReturn { missing, ty, span } => {
+                Diagnostic::error("non-exhaustive return clauses")
+                    .with_code("types::non-exhaustive-return")
+                    .with_primary(file, span.clone(), format!("no `return` clause matches {missing}"))
+                    .with_note(format!("the handled computation returns `{ty}`, and its value goes to the first `return` clause that matches"))
+                    .with_note("a value no clause matches would make the machine's MATCH trap")
+                    .with_hint(format!("add a clause `| return {missing} -> ...`, or end with `| return v -> ...`"))
+            }
+            CheckError::RefutablePattern { place, missing, ty, span } => {
+                Diagnostic::error(format!("refutable pattern in {place}"))
+                    .with_code("types::refutable-pattern")
+                    .with_primary(file, span.clone(), format!("this pattern does not match {missing}"))
+                    .with_note(format!("it matches a value of type `{ty}`, and here there is no other arm to try"))
+                    .with_note("a value the pattern does not match would make the machine's MATCH trap")
+                    .with_hint("bind a variable here and `match` on it, with an arm for every case")
+            }
+            CheckError::DeepHandlerTower { depth, span, enclosing, function } => {
+                let place = match function {
+                    Some(name) => format!(" in `{name}`"),
+                    None => String::new(),
+                };
+                let mut diagnostic = Diagnostic::warning(format!("{depth} handlers installed one inside the other{place}"))
+                    .with_code("types::deep-handler-tower")
+                    .with_primary(file, span.clone(), format!("this is handler number {depth} in the tower"));
+                for (index, outer) in enclosing.iter().enumerate() {
+                    diagnostic = diagnostic.with_secondary(file, outer.clone(), format!("handler {}", index + 1));
+                }
+                diagnostic
+                    .with_note("the machine's handler CAM holds 8 handlers; the others spill to memory, and an operation found there costs about 12 times as much to perform (Appendix B §5.7)")
+                    .with_hint("install fewer handlers at once: merge handlers of related effects into one, or move an installation out of the nesting")
             }
             CheckError::RedundantArm { span } => Diagnostic::warning("unreachable match arm")
                 .with_code("types::redundant-arm")

@@ -123,3 +123,91 @@ let f (s : session) = close s.file; close s.file
 ";
     assert_eq!(problems(source), ["twice s"]);
 }
+
+/// The kinds of the exhaustiveness problems only, with their missing
+/// patterns.
+fn exhaustiveness(source: &str) -> Vec<String> {
+    let parsed = cml_syntax::parse(source);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let checked = cml_check::check_module(&parsed.module);
+    checked
+        .errors
+        .iter()
+        .filter_map(|error| match error {
+            CheckError::RefutablePattern {
+                place, missing, ty, ..
+            } => Some(format!("refutable {place}: {missing} of {ty}")),
+            CheckError::NonExhaustiveReturn { missing, ty, .. } => {
+                Some(format!("return: {missing} of {ty}"))
+            }
+            CheckError::NonExhaustiveMatch { missing, ty, .. } => {
+                Some(format!("match: {missing} of {ty}"))
+            }
+            CheckError::RedundantArm { .. } => Some("redundant".to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `let Some c = x`: `option a` has `None` too, and a `let` has no other
+/// arm. `let (a, b) = p` matches every pair: nothing to report.
+#[test]
+fn a_refutable_let_pattern_is_an_error() {
+    let source = "\
+let f (x : int option) = let Some c = x in c
+let g (p : (int, bool)) = let (a, b) = p in a
+";
+    assert_eq!(
+        exhaustiveness(source),
+        ["refutable a `let` pattern: `None` of option int"]
+    );
+}
+
+/// Parameters of `let` functions and of `fun`: `(true, x)` misses
+/// `(false, _)`; `[]` misses `Cons (_, _)` (the prelude declares `list`
+/// as Appendix B's sum); `()` and a record pattern are irrefutable.
+#[test]
+fn refutable_parameters_are_errors() {
+    let source = "\
+type point = { x : int; y : int }
+let first (true, x) = x
+let both () = (fun [] -> 0) []
+let norm { x; y } = x + y
+";
+    assert_eq!(
+        exhaustiveness(source),
+        [
+            "refutable a parameter of `first`: `(false, _)` of (bool, a)",
+            "refutable a `fun` parameter: `Cons (_, _)` of list a",
+        ]
+    );
+}
+
+/// A clause's argument pattern: `Some v` misses `None` of the operation's
+/// argument type `int option`.
+#[test]
+fn a_refutable_clause_argument_is_an_error() {
+    let source = "\
+effect Feed { give : int option -> () }
+handler h = { | Feed.give (Some v), k -> resume k () }
+";
+    assert_eq!(
+        exhaustiveness(source),
+        ["refutable the argument of a `Feed.give` clause: `None` of option int"]
+    );
+}
+
+/// Several `return` clauses are tried in order like match arms: `return
+/// 0` alone misses every other `int`; a catch-all after it completes them,
+/// and a second catch-all is unreachable.
+#[test]
+fn return_clauses_are_analysed_like_arms() {
+    let missing = "\
+let f () = match 1 with | 0 -> true with | IO.print s, k -> resume k ()
+";
+    assert_eq!(exhaustiveness(missing), ["return: `1` of int"]);
+    let complete = "\
+let f () = match 1 with | 0 -> true | n -> false | m -> true with | IO.print s, k -> resume k ()
+";
+    assert_eq!(exhaustiveness(complete), ["redundant"]);
+}

@@ -60,6 +60,11 @@ impl Inferencer {
                 None => self.table.fresh_type(),
             };
             self.bind_pattern(&parameter.pattern, &expected, false);
+            let place = match name {
+                Some(name) => format!("a parameter of `{name}`"),
+                None => "a `fun` parameter".to_string(),
+            };
+            self.record_irrefutable(&parameter.pattern, &expected, &place);
             parameter_types.push(expected);
         }
         let (result_annotation, written_row) = match annotation {
@@ -195,7 +200,10 @@ impl Inferencer {
                         self.push_entry(name, scheme.clone(), binding, global);
                         defined.push((name.clone(), scheme, binding.span.clone()));
                     }
-                    other => self.bind_pattern(other, &scheme.ty, binding.mutable),
+                    other => {
+                        self.bind_pattern(other, &scheme.ty, binding.mutable);
+                        self.record_irrefutable(other, &scheme.ty, "a `let` pattern");
+                    }
                 }
             }
             return defined;
@@ -212,6 +220,7 @@ impl Inferencer {
                 &binding.body.span(),
                 "the bound expression",
             );
+            self.record_irrefutable(&binding.pattern, &pattern_type, "a `let` pattern");
             self.table.level -= 1;
             let generalisable = self.generalisable(binding);
             for (name, ty) in bound {

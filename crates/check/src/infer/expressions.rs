@@ -113,6 +113,7 @@ impl Inferencer {
             } => {
                 let scrutinee_type = self.infer(scrutinee);
                 self.matches.push(super::RecordedMatch {
+                    kind: super::MatchKind::Match,
                     scrutinee_type: scrutinee_type.clone(),
                     arms: arms
                         .iter()

@@ -272,6 +272,24 @@ impl Inferencer {
 
     /// Infers the clauses of a handler with this context.
     fn clauses(&mut self, clauses: &[Clause], context: &ClauseContext) {
+        let returns: Vec<(Pattern, bool, Span)> = clauses
+            .iter()
+            .filter_map(|clause| match clause {
+                Clause::Return { pattern, span, .. } => {
+                    Some((pattern.clone(), false, span.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        if let Some((_, _, first)) = returns.first() {
+            let last = returns.last().map_or(first.end, |(_, _, span)| span.end);
+            self.matches.push(super::RecordedMatch {
+                kind: super::MatchKind::ReturnClauses,
+                scrutinee_type: context.input.clone(),
+                span: first.start..last,
+                arms: returns,
+            });
+        }
         for clause in clauses {
             let mark = self.env.mark();
             let saved = self.clause.replace(context.clone());
@@ -301,6 +319,14 @@ impl Inferencer {
                                 match self.table.shallow(&ty) {
                                     Type::Function(parameter, result, _) => {
                                         self.bind_pattern(pattern, &parameter, false);
+                                        self.record_irrefutable(
+                                            pattern,
+                                            &parameter,
+                                            &format!(
+                                                "the argument of a `{}` clause",
+                                                operation.dotted()
+                                            ),
+                                        );
                                         ty = *result;
                                         given += 1;
                                     }

@@ -55,10 +55,27 @@ pub struct ClauseContext {
     pub row: Row,
 }
 
+/// What a recorded set of patterns is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MatchKind {
+    /// The arms of a `match`.
+    Match,
+    /// The `return` clauses of one handler, tried in order like arms
+    /// (chapter 17's `match e with | p -> a with | E.op x, k -> b`).
+    ReturnClauses,
+    /// One pattern with no other arm to fall back on: a `let`, a function
+    /// or `fun` parameter, a handler clause's argument. The text names the
+    /// place for messages ("this `let`").
+    Binding(String),
+}
+
 /// A `match` seen during inference, analysed for exhaustiveness once every
-/// type is known (after the whole module is inferred).
+/// type is known (after the whole module is inferred). Also a single
+/// pattern that must be irrefutable, or a handler's return clauses.
 #[derive(Clone, Debug)]
 pub struct RecordedMatch {
+    /// What the patterns are.
+    pub kind: MatchKind,
     /// The scrutinee's type (resolved through the table later).
     pub scrutinee_type: Type,
     /// Each arm's pattern, whether it has a guard, and its span.
@@ -131,6 +148,34 @@ impl Inferencer {
     /// Prints a type for a message.
     pub fn show(&self, ty: &Type) -> String {
         Printer::new(&self.table).ty(ty)
+    }
+
+    /// Records a pattern that has no other arm to fall back on, for the
+    /// exhaustiveness analysis: it must match every value of `ty`. A
+    /// variable or `_` always does and is not recorded.
+    pub fn record_irrefutable(
+        &mut self,
+        pattern: &cml_syntax::ast::Pattern,
+        ty: &Type,
+        place: &str,
+    ) {
+        use cml_syntax::ast::Pattern;
+        let mut inner = pattern;
+        while let Pattern::Annotated(pattern, _, _) = inner {
+            inner = pattern;
+        }
+        if matches!(
+            inner,
+            Pattern::Variable(_) | Pattern::Wildcard(_) | Pattern::Error(_)
+        ) {
+            return;
+        }
+        self.matches.push(RecordedMatch {
+            kind: MatchKind::Binding(place.to_string()),
+            scrutinee_type: ty.clone(),
+            arms: vec![(pattern.clone(), false, pattern.span())],
+            span: pattern.span(),
+        });
     }
 
     /// Unifies `found` with `expected`, reporting a mismatch about `context`
