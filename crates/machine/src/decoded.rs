@@ -21,6 +21,10 @@
 
 use cml_isa::{EffectId, Instruction, IsaVersion};
 
+use crate::DECODED_SLOTS;
+
+const ADDRESS_MASK: usize = 0xFFFF;
+
 /// A register number. An enum rather than a `u8` so that the compiler
 /// knows it is below 8: indexing the eight registers needs neither a mask
 /// nor a bounds check.
@@ -166,6 +170,16 @@ macro_rules! declare_kinds {
                 }
             }
 
+            /// The kind of the slot's first `count` instructions (1 or 2):
+            /// what a slot keeps when the word `count` after it changes.
+            pub(crate) const fn first_instructions(self, count: usize) -> Kind {
+                if count == 1 {
+                    self.first_half()
+                } else {
+                    self
+                }
+            }
+
             /// Whether some listed pair begins with `self`.
             pub(crate) const fn may_begin_pair(self) -> bool {
                 $(if matches!(self, Kind::$first) {
@@ -208,10 +222,6 @@ pub(crate) struct Op {
     /// The effect index (family·16 + op) of INST, INSTT, UNIN and PERF;
     /// ALLOC's layout.
     pub effect: u8,
-    /// Instructions the slot issues when the dispatch loop runs it: 2 for
-    /// a fused pair, else 1. The loop takes them from its fuel in one
-    /// subtraction, whatever the kind.
-    pub issues: u8,
 }
 
 impl Op {
@@ -229,7 +239,6 @@ impl Op {
             c,
             imm,
             effect: 0,
-            issues: 1,
         }
     }
 
@@ -242,9 +251,21 @@ impl Op {
             c: Reg::V0,
             imm,
             effect,
-            issues: 1,
         }
     }
+}
+
+/// After a store to the word at `address`: resets the word's own slot,
+/// and makes the slot before it, if a pair whose second half is that
+/// word, keep only its first half. That slot is not reset, as a pair
+/// before it may read its second half's operands from it (they still
+/// describe the unchanged word at `address - 1`).
+#[inline(always)]
+pub(crate) fn forget_word(decoded: &mut [Op; DECODED_SLOTS], address: usize) {
+    let address = address & ADDRESS_MASK;
+    decoded[address] = Op::NOT_DECODED;
+    let before = address.wrapping_sub(1) & ADDRESS_MASK;
+    decoded[before].kind = decoded[before].kind.first_instructions(1);
 }
 
 /// The effect index (family·16 + op) of an effect.
@@ -328,7 +349,6 @@ pub(crate) fn fuse(first: Op, second: Op, address: u16) -> Op {
     match first.kind.fused_with(second.kind.first_half()) {
         Some(pair) if address != u16::MAX => Op {
             kind: pair,
-            issues: 2,
             ..first
         },
         _ => first,

@@ -11,11 +11,11 @@
 
 use cml_isa::Tag;
 
-use crate::decoded::{with_fused_pairs, Kind, Op, Reg};
+use crate::decoded::{forget_word, with_fused_pairs, Kind, Op, Reg};
 use crate::fault::Fault;
 use crate::trace::TraceRecord;
 use crate::value::Value;
-use crate::{CoreState, Engine, Machine, RunOutcome, MEMORY_WORDS};
+use crate::{CoreState, Engine, Machine, RunOutcome, DECODED_SLOTS, MEMORY_WORDS};
 
 /// Why an instruction left the loop.
 pub(crate) enum Exit {
@@ -31,6 +31,8 @@ const ADDRESS_MASK: usize = 0xFFFF;
 const PTR: u32 = (Tag::PTR.code() as u32) << TAG_SHIFT;
 const CLOSURE: u32 = (Tag::CLOSURE.code() as u32) << TAG_SHIFT;
 const BOOL: u32 = (Tag::BOOL.code() as u32) << TAG_SHIFT;
+/// The bits a register uses: a 3-bit tag above a 16-bit value.
+const TAGGED_MASK: u32 = (8 << TAG_SHIFT) - 1;
 
 /// A tag-mismatch fault for a register holding `value`.
 #[cold]
@@ -280,6 +282,24 @@ impl HotState {
             .max(self.lowest_sp + 3)
     }
 
+    /// CALL's uncommon case, `sp < call_guard`: checks the stack bound
+    /// (false: the frame does not fit above the heap), resets the slots
+    /// the frame `sp - 3 .. sp` overwrites, notes the new depth and
+    /// recomputes the guard.
+    #[cold]
+    #[inline(never)]
+    fn call_below_guard(&mut self, decoded: &mut [Op; DECODED_SLOTS], sp: usize) -> bool {
+        if sp < self.hp + 3 {
+            return false;
+        }
+        for address in sp - 3..sp {
+            forget_word(decoded, address);
+        }
+        self.lowest_sp = self.lowest_sp.min(sp - 3);
+        self.call_guard = self.call_guard();
+        true
+    }
+
     /// Whether a store to `address` may have slots to reset: it or the
     /// word after it lies where slots have been decoded.
     #[inline(always)]
@@ -313,32 +333,50 @@ enum HotExit {
 #[inline(never)]
 fn hot_loop(
     words: &mut [u16; MEMORY_WORDS],
-    decoded: &mut [Op; MEMORY_WORDS],
+    decoded: &mut [Op; DECODED_SLOTS],
     state: &mut HotState,
 ) -> HotExit {
     // Only the program counter, stack pointer and fuel live in locals; the
     // registers and the rarely used rest stay in `state`, which no other
     // reference can reach.
     let mut pc = state.pc as u16;
-    let mut sp = state.sp;
-    let mut fuel = state.fuel as i64;
+    // A `u16`, and `stack_base` a local no larger, so that the compiler
+    // knows `sp + 3` cannot overflow and a frame below `stack_base` lies
+    // in memory: RET's frame needs no bounds test of its own.
+    let mut sp = state.sp as u16;
+    let stack_base = state.stack_base as usize;
+    // The fuel, as the issues left beyond two. At the top of the loop it
+    // is never negative, so any slot (a pair issues two) may run without a
+    // test before it: each arm takes its issues after it has run and
+    // leaves the loop when fewer than two remain (`retire!`). That puts
+    // the test (`sub`, `js`) at the end of the arm, where the dispatch that
+    // follows it needs nothing but pc, and lets the compiler copy that
+    // short dispatch into every arm instead of jumping back to one.
+    let mut spare = state.fuel as i64 - 2;
 
     // Anything but the plain case (a tag to check against, a stack bound)
     // goes to the reference implementation, which finds the fault. `$at` is
-    // the address of the instruction it is to run, already issued. Every
+    // the address of the instruction it is to run, and `$issued` the issues
+    // to count: that instruction's, and a first half's before it. Every
     // exit leaves the one loop with `break` and the state is written back
-    // once, after it: exits inside the loop made the compiler keep the
-    // addresses of `state`'s fields in registers on every dispatch.
+    // once, after it: exits that wrote `state` inside the loop made the
+    // compiler keep the addresses of its fields in registers on every
+    // dispatch.
     macro_rules! slow_path {
-        ($at:expr) => {
-            slow_path!($at, 0)
-        };
-        // `$unissued`: issues counted at the top of the loop for
-        // instructions after `$at` (a pair's second half when its first
-        // leaves), given back.
-        ($at:expr, $unissued:expr) => {{
-            fuel += $unissued;
-            break $at as u32;
+        ($at:expr, $issued:expr) => {{
+            spare -= $issued;
+            break Some($at);
+        }};
+    }
+    // The end of a slot that retired `$issued` instructions: count them
+    // and go on at `pc` while two issues remain.
+    macro_rules! retire {
+        ($issued:expr) => {{
+            spare -= $issued;
+            if spare < 0 {
+                break None;
+            }
+            continue;
         }};
     }
     macro_rules! reg {
@@ -354,205 +392,222 @@ fn hot_loop(
             let address = ($address) as usize & ADDRESS_MASK;
             words[address] = $value;
             if state.may_hit_code(address) {
-                decoded[address] = Op::NOT_DECODED;
-                decoded[address.wrapping_sub(1) & ADDRESS_MASK] = Op::NOT_DECODED;
+                forget_word(decoded, address);
             }
         }};
     }
     macro_rules! alu {
-        ($op:expr, $at:expr, $un:expr, |$x:ident, $y:ident| $result:expr) => {{
+        ($op:expr, $at:expr, $issued:expr, |$x:ident, $y:ident| $result:expr) => {{
             let op: Op = $op;
             let ($x, $y) = (reg!(op.b), reg!(op.c));
             if ($x | $y) >> TAG_SHIFT != 0 {
-                slow_path!($at, $un);
+                slow_path!($at, $issued);
             }
             reg!(op.a) = $result;
         }};
     }
     // One instruction's fast case: `$op` (an expression reading the slot,
     // copied once at the start, so that the fields are loaded in the arm
-    // that uses them) decoded at `$at`, `$next` the address after it, `$un`
-    // the issues to give back if it leaves for the slow path (1 for a
-    // pair's first half). Falls through when execution goes on at `$next`;
-    // a taken branch sets `pc` and `continue`s the loop.
+    // that uses them) decoded at `$at`, `$issued` the issues counted when
+    // it retires (2 for a pair's second half). Falls through when
+    // execution goes on at the next address; a taken branch sets `pc` and
+    // retires the slot.
     macro_rules! exec {
-        (Li, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+        (Li, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
             reg!(op.a) = op.imm as u32;
         }};
-        (Mov, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+        (Mov, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
             reg!(op.a) = reg!(op.b);
         }};
-        (Add, $op:expr, $at:expr, $next:expr, $un:expr) => {
-            alu!($op, $at, $un, |x, y| (x + y) & VALUE_MASK)
+        (Add, $op:expr, $at:expr, $issued:expr) => {
+            alu!($op, $at, $issued, |x, y| (x + y) & VALUE_MASK)
         };
-        (Sub, $op:expr, $at:expr, $next:expr, $un:expr) => {
-            alu!($op, $at, $un, |x, y| x.wrapping_sub(y) & VALUE_MASK)
+        (Sub, $op:expr, $at:expr, $issued:expr) => {
+            alu!($op, $at, $issued, |x, y| x.wrapping_sub(y) & VALUE_MASK)
         };
-        (And, $op:expr, $at:expr, $next:expr, $un:expr) => {
-            alu!($op, $at, $un, |x, y| x & y)
+        (And, $op:expr, $at:expr, $issued:expr) => {
+            alu!($op, $at, $issued, |x, y| x & y)
         };
-        (Or, $op:expr, $at:expr, $next:expr, $un:expr) => {
-            alu!($op, $at, $un, |x, y| x | y)
+        (Or, $op:expr, $at:expr, $issued:expr) => {
+            alu!($op, $at, $issued, |x, y| x | y)
         };
-        (Xor, $op:expr, $at:expr, $next:expr, $un:expr) => {
-            alu!($op, $at, $un, |x, y| x ^ y)
+        (Xor, $op:expr, $at:expr, $issued:expr) => {
+            alu!($op, $at, $issued, |x, y| x ^ y)
         };
-        (Shl, $op:expr, $at:expr, $next:expr, $un:expr) => {
-            alu!($op, $at, $un, |x, y| (x << (y & 15)) & VALUE_MASK)
+        (Shl, $op:expr, $at:expr, $issued:expr) => {
+            alu!($op, $at, $issued, |x, y| (x << (y & 15)) & VALUE_MASK)
         };
-        (Shr, $op:expr, $at:expr, $next:expr, $un:expr) => {
-            alu!($op, $at, $un, |x, y| x >> (y & 15))
+        (Shr, $op:expr, $at:expr, $issued:expr) => {
+            alu!($op, $at, $issued, |x, y| x >> (y & 15))
         };
-        (Mul, $op:expr, $at:expr, $next:expr, $un:expr) => {
-            alu!($op, $at, $un, |x, y| x.wrapping_mul(y) & VALUE_MASK)
+        (Mul, $op:expr, $at:expr, $issued:expr) => {
+            alu!($op, $at, $issued, |x, y| x.wrapping_mul(y) & VALUE_MASK)
         };
-        (Slt, $op:expr, $at:expr, $next:expr, $un:expr) => {
-            alu!($op, $at, $un, |x, y| BOOL
+        (Slt, $op:expr, $at:expr, $issued:expr) => {
+            alu!($op, $at, $issued, |x, y| BOOL
                 | ((x as u16 as i16) < (y as u16 as i16)) as u32)
         };
-        (Bz, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+        (Bz, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
             if reg!(op.a) & VALUE_MASK == 0 {
-                // A taken BZ skips a pair's second half: give its issue back.
-                fuel += $un;
+                // A taken BZ that begins a pair skips its second half,
+                // which is then not issued.
                 pc = op.imm;
-                continue;
+                retire!($issued);
             }
         }};
-        (Jmp, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+        (Jmp, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
             pc = op.imm;
-            continue;
+            retire!($issued);
         }};
-        (Ld, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+        (Ld, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
             let base = reg!(op.b);
             if base & !VALUE_MASK != PTR {
-                slow_path!($at, $un);
+                slow_path!($at, $issued);
             }
             let address = (base as usize).wrapping_add(op.imm as i16 as usize) & ADDRESS_MASK;
             reg!(op.a) = words[address] as u32;
         }};
-        (St, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+        (St, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
             let base = reg!(op.b);
             if base & !VALUE_MASK != PTR {
-                slow_path!($at, $un);
+                slow_path!($at, $issued);
             }
             write!(
                 (base as usize).wrapping_add(op.imm as i16 as usize),
                 reg!(op.a) as u16
             );
         }};
-        (Call, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+        (Call, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
             let closure = reg!(op.a);
-            if closure & !VALUE_MASK != CLOSURE {
-                slow_path!($at, $un);
+            // With the tag CLOSURE, `target` is the closure's address;
+            // with any other it is above VALUE_MASK. One test, and the
+            // address needs no mask to index memory.
+            let target = closure ^ CLOSURE;
+            if target > VALUE_MASK {
+                slow_path!($at, $issued);
             }
             // One comparison covers the common case (see `call_guard`);
-            // otherwise check the stack bound, reset the slots the frame
-            // overwrites, note the new depth and recompute the guard.
-            if sp < state.call_guard {
-                if sp < state.hp + 3 {
-                    slow_path!($at, $un);
-                }
-                for address in sp - 4..sp {
-                    decoded[address & ADDRESS_MASK] = Op::NOT_DECODED;
-                }
-                state.lowest_sp = state.lowest_sp.min(sp - 3);
-                state.call_guard = state.call_guard();
+            // the rest is out of line, so that the common case falls
+            // straight through.
+            if (sp as usize) < state.call_guard && !state.call_below_guard(decoded, sp as usize) {
+                slow_path!($at, $issued);
             }
-            // The frame as one slice: a single bounds test (never failing:
-            // sp is an address) instead of a mask per word.
-            let Some(frame) = words.get_mut(sp - 3..sp) else {
-                slow_path!($at, $un);
+            // The frame as one slice: a single bounds test (sp >= 3),
+            // after which the three words need none.
+            let Some(frame) = words.get_mut((sp as usize).wrapping_sub(3)..sp as usize) else {
+                slow_path!($at, $issued);
             };
-            let environment = state.registers[6];
-            frame[2] = $next;
-            frame[1] = environment as u16;
-            frame[0] = (environment >> TAG_SHIFT) as u16;
+            // v6's tag goes below its value: with the halves swapped, the
+            // two words are one 32-bit store.
+            let environment = state.registers[6].rotate_left(TAG_SHIFT);
+            frame[0] = environment as u16;
+            frame[1] = (environment >> TAG_SHIFT) as u16;
+            frame[2] = ($at as u16).wrapping_add(1);
             sp -= 3;
             state.registers[0] = reg!(op.b);
             state.registers[6] = closure;
-            pc = words[(closure & VALUE_MASK) as usize];
-            continue;
+            pc = words[target as usize];
+            retire!($issued);
         }};
-        (Ret, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+        (Ret, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
-            // `stack_base` is a `u16`, so past this test the frame is in
-            // memory and the slice below needs no second bounds test.
-            if sp + 3 > state.stack_base as usize {
-                slow_path!($at, $un);
+            // `stack_base` is at most 0xFFFF, so past this test the frame
+            // is in memory and indexing it needs no second test.
+            let top = sp as usize + 3;
+            if top > stack_base {
+                slow_path!($at, $issued);
             }
-            let Some(frame) = words.get(sp..sp + 3) else {
-                slow_path!($at, $un);
-            };
-            let tag = frame[0] as u32 & 7;
-            let environment = frame[1] as u32;
+            let frame = &words[sp as usize..top];
+            // Tag and value of v6 as one 32-bit load, halves swapped back;
+            // the tag word keeps only its three tag bits.
+            let environment = (frame[0] as u32 | (frame[1] as u32) << TAG_SHIFT)
+                .rotate_left(TAG_SHIFT)
+                & TAGGED_MASK;
             pc = frame[2];
             sp += 3;
             state.registers[0] = reg!(op.b);
-            state.registers[6] = (tag << TAG_SHIFT) | environment;
-            continue;
+            state.registers[6] = environment;
+            retire!($issued);
         }};
-        (Lds, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+        (Lds, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
-            let address = sp + 2 * op.imm as usize;
-            if address + 2 > state.stack_base as usize {
-                slow_path!($at, $un);
+            let address = sp as usize + 2 * op.imm as usize;
+            if address + 2 > stack_base {
+                slow_path!($at, $issued);
             }
             let value = words[address & ADDRESS_MASK] as u32;
             let tag = words[(address + 1) & ADDRESS_MASK] as u32 & 7;
             reg!(op.a) = (tag << TAG_SHIFT) | value;
         }};
-        (Sts, $op:expr, $at:expr, $next:expr, $un:expr) => {{
+        (Sts, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
-            let address = sp + 2 * op.imm as usize;
-            if address + 2 > state.stack_base as usize {
-                slow_path!($at, $un);
+            let address = sp as usize + 2 * op.imm as usize;
+            if address + 2 > stack_base {
+                slow_path!($at, $issued);
             }
             let value = reg!(op.a);
             write!(address, value as u16);
             write!(address + 1, (value >> TAG_SHIFT) as u16);
         }};
     }
+    // A plain slot: its instruction, then on to the next address.
+    macro_rules! plain {
+        ($kind:ident) => {{
+            exec!($kind, decoded[pc as usize], pc, 1);
+            // Unreachable after the kinds that always jump (JMP, CALL, RET).
+            #[allow(unreachable_code)]
+            {
+                pc = pc.wrapping_add(1);
+                retire!(1);
+            }
+        }};
+    }
     // The match over every kind: the plain kinds the loop runs, then one
-    // arm per fused pair. Both halves were issued (counted) at the top of
-    // the loop; a half that leaves for the slow path leaves with its own
-    // address, so a fault in the second half is reported there, with the
-    // first half retired.
+    // arm per fused pair. A half that leaves for the slow path leaves with
+    // its own address, so a fault in the second half is reported there,
+    // with the first half retired.
     macro_rules! dispatch {
-        ($kind:ident, $pc:ident, $next:ident; $(($pair:ident, $first:ident, $second:ident)),* $(,)?) => {
+        ($kind:expr; $(($pair:ident, $first:ident, $second:ident)),* $(,)?) => {
             match $kind {
-                Kind::Li => exec!(Li, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Mov => exec!(Mov, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Add => exec!(Add, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Sub => exec!(Sub, decoded[$pc as usize], $pc, $next, 0),
-                Kind::And => exec!(And, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Or => exec!(Or, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Xor => exec!(Xor, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Shl => exec!(Shl, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Shr => exec!(Shr, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Mul => exec!(Mul, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Slt => exec!(Slt, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Bz => exec!(Bz, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Jmp => exec!(Jmp, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Ld => exec!(Ld, decoded[$pc as usize], $pc, $next, 0),
-                Kind::St => exec!(St, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Call => exec!(Call, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Ret => exec!(Ret, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Lds => exec!(Lds, decoded[$pc as usize], $pc, $next, 0),
-                Kind::Sts => exec!(Sts, decoded[$pc as usize], $pc, $next, 0),
+                Kind::Li => plain!(Li),
+                Kind::Mov => plain!(Mov),
+                Kind::Add => plain!(Add),
+                Kind::Sub => plain!(Sub),
+                Kind::And => plain!(And),
+                Kind::Or => plain!(Or),
+                Kind::Xor => plain!(Xor),
+                Kind::Shl => plain!(Shl),
+                Kind::Shr => plain!(Shr),
+                Kind::Mul => plain!(Mul),
+                Kind::Slt => plain!(Slt),
+                Kind::Bz => plain!(Bz),
+                Kind::Jmp => plain!(Jmp),
+                Kind::Ld => plain!(Ld),
+                Kind::St => plain!(St),
+                Kind::Call => plain!(Call),
+                Kind::Ret => plain!(Ret),
+                Kind::Lds => plain!(Lds),
+                Kind::Sts => plain!(Sts),
                 $(Kind::$pair => {
-                    exec!($first, decoded[$pc as usize], $pc, $next, 1);
+                    exec!($first, decoded[pc as usize], pc, 1);
                     // The second half's operands are in the next slot,
-                    // which is decoded while this one holds the pair.
-                    let at = $next;
-                    $next = at.wrapping_add(1);
-                    exec!($second, decoded[at as usize], at, $next, 0);
+                    // which is decoded while this one holds the pair. No
+                    // pair begins at 0xFFFF, and `decoded` has a slot
+                    // past the end, so `pc + 1` needs neither a wrap nor
+                    // a bounds test.
+                    exec!($second, decoded[pc as usize + 1], pc.wrapping_add(1), 2);
+                    #[allow(unreachable_code)]
+                    {
+                        pc = pc.wrapping_add(2);
+                        retire!(2);
+                    }
                 })*
                 Kind::NotDecoded
                 | Kind::Illegal
@@ -577,44 +632,39 @@ fn hot_loop(
                 | Kind::Enter
                 | Kind::Leave
                 | Kind::Csrr
-                | Kind::Csrw => slow_path!($pc),
+                | Kind::Csrw => slow_path!(pc, 1),
             }
         };
     }
 
-    // The loop leaves with the address to resume at; `LIMIT` marks the
-    // fuel running out (rather than an instruction for the slow path).
-    const LIMIT: u32 = 1 << 16;
-    let at = loop {
-        let slot = &decoded[pc as usize];
-        let (kind, issues) = (slot.kind, slot.issues as i64);
-        // Count the slot's issues (two for a fused pair) and stop at the
-        // limit: `sub` and `js`, for every kind (fuel is below 2^63, so a
-        // negative result is exhaustion). With one issue left and a pair
-        // to run, the reference implementation runs its first half alone
-        // (it sees only that half), so `--max-cycles` stops exactly
-        // between the two.
-        fuel -= issues;
-        if fuel < 0 {
-            fuel += issues;
-            if fuel == 0 {
-                break pc as u32 | LIMIT;
-            }
-            fuel -= 1;
-            break pc as u32;
-        }
-        let mut next = pc.wrapping_add(1);
-        with_fused_pairs!(dispatch(kind, pc, next));
-        pc = next;
-    };
-    state.pc = (at & (LIMIT - 1)) as usize;
-    state.sp = sp;
-    state.fuel = fuel as u64;
-    if at & LIMIT != 0 {
-        HotExit::Limit
+    // `Some(at)`: the instruction at `at` (issued) is for the slow path;
+    // `None`: fewer than two issues are left for the slot at `pc`.
+    let slow_at: Option<u16> = if spare < 0 {
+        None
     } else {
-        HotExit::Slow
-    }
+        loop {
+            with_fused_pairs!(dispatch(decoded[pc as usize].kind));
+        }
+    };
+    let mut fuel = spare + 2;
+    let exit = match slow_at {
+        Some(at) => {
+            pc = at;
+            HotExit::Slow
+        }
+        None if fuel == 0 => HotExit::Limit,
+        // One issue left: the reference implementation issues the slot's
+        // instruction (a pair's first half alone), so `--max-cycles` stops
+        // exactly, between a pair's halves if need be.
+        None => {
+            fuel -= 1;
+            HotExit::Slow
+        }
+    };
+    state.pc = pc as usize;
+    state.sp = sp as usize;
+    state.fuel = fuel as u64;
+    exit
 }
 
 #[cfg(test)]
@@ -698,6 +748,63 @@ mod tests {
             }
             .encode()
         })
+    }
+
+    #[test]
+    fn a_store_after_a_pair_leaves_the_pair_whole() {
+        // The pair at 4 (ADD + ADD) takes its second half's operands from
+        // slot 5. The store at 9 rewrites word 6 (with its own value), so
+        // slot 5, which may pair with word 6, can no longer hold a pair;
+        // but slot 4's second half is still the ADD at 5.
+        let program = [
+            Instruction::Li { vd: v(5), imm8: 6 },
+            Instruction::Settag {
+                vd: v(5),
+                tag: cml_isa::Tag::PTR,
+            },
+            Instruction::Li { vd: v(1), imm8: 1 },
+            Instruction::Li { vd: v(2), imm8: 2 },
+            // 4:
+            Instruction::Add {
+                vd: v(3),
+                vs: v(3),
+                vt: v(2),
+            },
+            Instruction::Add {
+                vd: v(4),
+                vs: v(4),
+                vt: v(1),
+            },
+            // 6: taken the first time (v6 = 0), to 8.
+            Instruction::Bz { vs: v(6), off8: 1 },
+            Instruction::Halt {},
+            // 8:
+            Instruction::Ld {
+                vd: v(7),
+                vs: v(5),
+                off5: 0,
+            },
+            Instruction::St {
+                vd: v(7),
+                vs: v(5),
+                off5: 0,
+            },
+            Instruction::Li { vd: v(6), imm8: 1 },
+            Instruction::Li { vd: v(0), imm8: 5 },
+            Instruction::Jmp { off11: -9 },
+        ];
+        let words: Vec<u16> = program.iter().map(|i| i.encode()).collect();
+        for engine in [Engine::Fast, Engine::Reference] {
+            let (outcome, machine) = run(&words, engine, true, 1000);
+            assert_eq!(outcome, RunOutcome::Halted);
+            let registers = machine.registers();
+            // Two passes through 4 and 5: v3 = 2 + 2, v4 = 1 + 1; v0 as
+            // set at 11.
+            assert_eq!(registers[3].bits(), 4, "{engine:?}: v3");
+            assert_eq!(registers[4].bits(), 2, "{engine:?}: v4");
+            assert_eq!(registers[0].bits(), 5, "{engine:?}: v0");
+        }
+        agree_under_every_limit(&words, 30);
     }
 
     #[test]

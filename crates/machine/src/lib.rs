@@ -67,6 +67,11 @@ use handlers::HandlerStack;
 /// Words of memory: the whole 16-bit address space.
 pub const MEMORY_WORDS: usize = 1 << 16;
 
+/// Pre-decoded slots: one per word, and one past the end that is never
+/// decoded, so that the dispatch loop can read a fused pair's second half
+/// at `pc + 1` without wrapping (no pair begins at the last word).
+pub(crate) const DECODED_SLOTS: usize = MEMORY_WORDS + 1;
+
 /// How many packets the core's outbound NoC queue holds.
 pub const OUTBOUND_QUEUE_CAPACITY: usize = 16;
 
@@ -140,7 +145,7 @@ pub struct Machine {
     pub(crate) isa: IsaVersion,
     pub(crate) engine: Engine,
     pub(crate) words: Box<[u16; MEMORY_WORDS]>,
-    pub(crate) decoded: Box<[Op; MEMORY_WORDS]>,
+    pub(crate) decoded: Box<[Op; DECODED_SLOTS]>,
     /// Every slot ever decoded lies in `decoded_start..decoded_end`
     /// (empty while both are 0); the range never shrinks. A store outside
     /// it has no slot to reset, which lets the dispatch loop's stack
@@ -194,10 +199,10 @@ impl Machine {
                 .into_boxed_slice()
                 .try_into()
                 .expect("65536 words"),
-            decoded: vec![Op::NOT_DECODED; MEMORY_WORDS]
+            decoded: vec![Op::NOT_DECODED; DECODED_SLOTS]
                 .into_boxed_slice()
                 .try_into()
-                .expect("65536 slots"),
+                .expect("65537 slots"),
             decoded_start: 0,
             decoded_end: 0,
             fusion: true,
@@ -347,14 +352,13 @@ impl Machine {
         self.step_limit = self.step_limit.saturating_sub(cycles);
     }
 
-    /// Writes a word and resets the decoded slots that depend on it: its
-    /// own, and the one before, which may be a fused pair whose second
-    /// half is this word (`decoded.rs`).
+    /// Writes a word and makes the decoded slots that depend on it forget
+    /// it: its own, and the one before, which may be a fused pair whose
+    /// second half is this word (`decoded::forget_word`).
     #[inline(always)]
     pub(crate) fn write_word(&mut self, address: u16, value: u16) {
         self.words[address as usize] = value;
-        self.decoded[address as usize] = Op::NOT_DECODED;
-        self.decoded[address.wrapping_sub(1) as usize] = Op::NOT_DECODED;
+        decoded::forget_word(&mut self.decoded, address as usize);
     }
 
     /// Records a trace event when tracing.
