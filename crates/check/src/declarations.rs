@@ -97,8 +97,12 @@ pub struct OperationInfo {
     pub signature: Type,
     /// Type variables of the signature that are not the effect's.
     pub own_types: Vec<TypeVar>,
-    /// Row variables of the signature (arrows written without a row).
+    /// Row variables of the signature: those of arrows written without a
+    /// row, and those written by name (`/ {IO | e}`).
     pub own_rows: Vec<RowVar>,
+    /// The row variables written by name: rigid in a clause, like the
+    /// signature's type variables.
+    pub written_rows: Vec<RowVar>,
 }
 
 /// An effect and its operations.
@@ -611,11 +615,20 @@ impl Declarations {
             own_types.retain(|variable| {
                 !parameters.contains(variable) && written.contains(&Type::Var(*variable))
             });
+            let written_rows = scope
+                .rows
+                .values()
+                .filter_map(|row| match row {
+                    Row::Var(variable) => Some(*variable),
+                    _ => None,
+                })
+                .collect();
             operations.push(OperationInfo {
                 name: operation.name.text.clone(),
                 signature,
                 own_types,
                 own_rows,
+                written_rows,
             });
         }
         if let Some(info) = self.effects.get_mut(&declaration.name.text) {

@@ -114,6 +114,18 @@ pub enum CheckError {
         /// Where.
         span: Span,
     },
+    /// A handler clause lets a type or row variable of its operation's
+    /// signature out: it would have to stand for one type (or row) outside
+    /// the clause, while each `perform` may choose another (gap 16, Koka
+    /// issue koka-lang/koka#56).
+    RigidEscape {
+        /// The variable, as printed (`'a`, `'e`).
+        name: String,
+        /// What was being checked.
+        context: String,
+        /// Where.
+        span: Span,
+    },
     /// A type would have to contain itself (`x x`).
     InfiniteType {
         /// The variable and the type it would equal, printed.
@@ -268,6 +280,9 @@ pub enum CheckError {
         enclosing: Vec<Span>,
         /// The function whose body holds the tower, if any.
         function: Option<String>,
+        /// When a call builds the tower past 8: the function called and
+        /// how many handlers its body installs one inside the other.
+        call: Option<(String, usize)>,
     },
     /// A warning: an arm that no value can reach, because the arms above
     /// it match everything it matches.
@@ -313,6 +328,7 @@ impl CheckError {
             | CheckError::OperationArity { span, .. }
             | CheckError::TypeMismatch { span, .. }
             | CheckError::InfiniteType { span, .. }
+            | CheckError::RigidEscape { span, .. }
             | CheckError::EffectNotAllowed { span, .. }
             | CheckError::UnhandledEffect { span, .. }
             | CheckError::UnknownField { span, .. }
@@ -365,14 +381,22 @@ impl CheckError {
                     .with_note("a value the pattern does not match would make the machine's MATCH trap")
                     .with_hint("bind a variable here and `match` on it, with an arm for every case")
             }
-            CheckError::DeepHandlerTower { depth, span, enclosing, function } => {
+            CheckError::DeepHandlerTower { depth, span, enclosing, function, call } => {
                 let place = match function {
                     Some(name) => format!(" in `{name}`"),
                     None => String::new(),
                 };
+                let label = match call {
+                    Some((callee, height)) => format!(
+                        "`{callee}` installs {height} more handler{} inside the {} around this call",
+                        if *height == 1 { "" } else { "s" },
+                        enclosing.len()
+                    ),
+                    None => format!("this is handler number {depth} in the tower"),
+                };
                 let mut diagnostic = Diagnostic::warning(format!("{depth} handlers installed one inside the other{place}"))
                     .with_code("types::deep-handler-tower")
-                    .with_primary(file, span.clone(), format!("this is handler number {depth} in the tower"));
+                    .with_primary(file, span.clone(), label);
                 for (index, outer) in enclosing.iter().enumerate() {
                     diagnostic = diagnostic.with_secondary(file, outer.clone(), format!("handler {}", index + 1));
                 }
@@ -482,6 +506,14 @@ impl CheckError {
                     .with_note(format!("expected: {expected}"))
                     .with_note(format!("   found: {found}"))
                     .with_hint(format!("change this expression to give a `{expected}`, or change what expects one"))
+            }
+            CheckError::RigidEscape { name, context, span } => {
+                Diagnostic::error(format!("the operation's type variable `{name}` escapes its clause"))
+                    .with_code("types::rigid-escape")
+                    .with_primary(file, span.clone(), format!("{context} would make `{name}` one fixed type outside the clause"))
+                    .with_note(format!("`{name}` is written in the operation's signature, so each `perform` chooses it anew; in the clause it stands for whatever that perform chose, and nothing outside the clause may depend on it"))
+                    .with_note("letting it out would let one perform's value reach another that chose a different type (Koka issue koka-lang/koka#56)")
+                    .with_hint(format!("use the value only inside the clause, or give the operation a concrete type instead of `{name}`"))
             }
             CheckError::InfiniteType { ty, span } => Diagnostic::error("this type would contain itself")
                 .with_code("types::infinite-type")

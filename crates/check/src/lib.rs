@@ -24,6 +24,7 @@ pub mod infer;
 pub mod linearity;
 pub mod prelude;
 pub mod resolve;
+pub mod towers;
 
 pub use error::CheckError;
 pub use infer::items::Definition;
@@ -86,6 +87,7 @@ pub fn check_module(module: &ast::Module) -> Checked {
     let definitions = inferencer.module_items(&module.items);
     let mut errors = analyses::match_errors(&inferencer);
     errors.extend(analyses::linearity_errors(&inferencer, module));
+    errors.extend(towers::deep_towers(module));
     for error in errors {
         inferencer.report(error);
     }
@@ -93,4 +95,20 @@ pub fn check_module(module: &ast::Module) -> Checked {
         errors: inferencer.errors,
         definitions,
     }
+}
+
+/// Checks a module as [`check_module`] does and also returns what the
+/// prelude and the module declare (constructors and their variant numbers,
+/// record fields in order, effects and their operations), which the back
+/// end needs to lower the module (`docs/backend.md`).
+pub fn check_module_for_backend(module: &ast::Module) -> (Checked, Declarations) {
+    let checked = check_module(module);
+    let prelude = prelude::parsed();
+    let mut sources: Vec<(Origin, &ast::Module)> = prelude
+        .iter()
+        .map(|(_, parsed)| (Origin::Prelude, &parsed.module))
+        .collect();
+    sources.push((Origin::Module, module));
+    let declarations = Declarations::collect(&sources, &mut Table::default(), &mut Vec::new());
+    (checked, declarations)
 }

@@ -211,3 +211,68 @@ let f () = match 1 with | 0 -> true | n -> false | m -> true with | IO.print s, 
 ";
     assert_eq!(exhaustiveness(complete), ["redundant"]);
 }
+
+/// Gap 16, Koka issue koka-lang/koka#56: an operation's own type variable
+/// is rigid in a clause. `put : a -> ()` lets each `perform` choose `a`;
+/// a handler that keeps the value in a cell from outside the clause would
+/// let a later `perform` read it back at another type. The cell's element
+/// type is a variable from outside the clause, so binding it to `'a` is
+/// an escape.
+#[test]
+fn an_operation_type_variable_may_not_escape_its_clause() {
+    let source = "\
+effect Stash { put : a -> () }
+handler keep = {
+  let cell = ref None in
+  { | Stash.put x, k -> cell := Some x; resume k () }
+}
+";
+    assert_eq!(
+        kinds(source),
+        ["types::rigid-escape"],
+        "{:?}",
+        problems(source)
+    );
+    let fine = "\
+effect Stash { put : a -> () }
+handler forget = { | Stash.put x, k -> let y = x in resume k () }
+";
+    assert_eq!(kinds(fine), Vec::<String>::new());
+}
+
+/// The same for a row written in a signature: `run` takes a function whose
+/// row `{IO | e}` each `perform` chooses. A clause that calls it performs
+/// `'e`, which the handler's own row (from outside the clause) would have
+/// to contain: rejected, or a performer could pass a function with an
+/// effect nobody handles. Without rigid rows the clause's row simply
+/// absorbed `e`. A clause that does not run the function is fine.
+#[test]
+fn an_operation_row_variable_is_rigid_in_a_clause() {
+    let source = "\
+effect Run { run : (() -> int / {IO | e}) -> int }
+handler runner = { | Run.run f, k -> resume k (f ()) }
+";
+    assert_eq!(
+        kinds(source),
+        ["types::rigid-escape"],
+        "{:?}",
+        problems(source)
+    );
+    let fine = "\
+effect Run { run : (() -> int / {IO | e}) -> int }
+handler refuse = { | Run.run _f, k -> resume k 0 }
+";
+    assert_eq!(kinds(fine), Vec::<String>::new(), "{:?}", problems(fine));
+}
+
+/// The diagnostic codes of every problem.
+fn kinds(source: &str) -> Vec<String> {
+    let parsed = cml_syntax::parse(source);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let checked = cml_check::check_module(&parsed.module);
+    checked
+        .errors
+        .iter()
+        .map(|error| error.to_diagnostic(0).code.unwrap_or_default())
+        .collect()
+}

@@ -95,6 +95,13 @@ enum Binding<T> {
     Unbound { level: u32 },
     /// Known.
     Bound(T),
+    /// A rigid variable (a skolem constant): equal only to itself, never
+    /// bound. It stands for a type (or row) that the code being checked
+    /// must treat abstractly, as an operation's own type variable is in a
+    /// handler clause. Created at `level`: a flexible variable of a lower
+    /// level may not be bound to a type containing it, which would let it
+    /// escape its scope.
+    Rigid { level: u32, name: String },
 }
 
 /// The inference variables of one inference run.
@@ -119,11 +126,48 @@ impl Table {
         Row::Var(RowVar(self.rows.len() as u32 - 1))
     }
 
+    /// A rigid type variable named `name` (printed as written, `'a`) at
+    /// the current level: equal only to itself (see [`Table::unify`]).
+    pub fn rigid_type(&mut self, name: &str) -> Type {
+        self.types.push(Binding::Rigid {
+            level: self.level,
+            name: name.to_string(),
+        });
+        Type::Var(TypeVar(self.types.len() as u32 - 1))
+    }
+
+    /// A rigid row variable named `name` at the current level: a row that
+    /// has no label but those written before it, and is equal only to
+    /// itself.
+    pub fn rigid_row(&mut self, name: &str) -> Row {
+        self.rows.push(Binding::Rigid {
+            level: self.level,
+            name: name.to_string(),
+        });
+        Row::Var(RowVar(self.rows.len() as u32 - 1))
+    }
+
+    /// The name and level of a rigid type variable.
+    pub fn rigid_type_info(&self, variable: TypeVar) -> Option<(&str, u32)> {
+        match &self.types[variable.0 as usize] {
+            Binding::Rigid { level, name } => Some((name.as_str(), *level)),
+            _ => None,
+        }
+    }
+
+    /// The name and level of a rigid row variable.
+    pub fn rigid_row_info(&self, variable: RowVar) -> Option<(&str, u32)> {
+        match &self.rows[variable.0 as usize] {
+            Binding::Rigid { level, name } => Some((name.as_str(), *level)),
+            _ => None,
+        }
+    }
+
     /// What a type variable is bound to, if anything.
     pub fn type_binding(&self, variable: TypeVar) -> Option<&Type> {
         match &self.types[variable.0 as usize] {
             Binding::Bound(ty) => Some(ty),
-            Binding::Unbound { .. } => None,
+            Binding::Unbound { .. } | Binding::Rigid { .. } => None,
         }
     }
 
@@ -131,7 +175,7 @@ impl Table {
     pub fn row_binding(&self, variable: RowVar) -> Option<&Row> {
         match &self.rows[variable.0 as usize] {
             Binding::Bound(row) => Some(row),
-            Binding::Unbound { .. } => None,
+            Binding::Unbound { .. } | Binding::Rigid { .. } => None,
         }
     }
 
@@ -139,7 +183,7 @@ impl Table {
     pub fn type_level(&self, variable: TypeVar) -> Option<u32> {
         match self.types[variable.0 as usize] {
             Binding::Unbound { level } => Some(level),
-            Binding::Bound(_) => None,
+            Binding::Bound(_) | Binding::Rigid { .. } => None,
         }
     }
 
@@ -147,7 +191,7 @@ impl Table {
     pub fn row_level(&self, variable: RowVar) -> Option<u32> {
         match self.rows[variable.0 as usize] {
             Binding::Unbound { level } => Some(level),
-            Binding::Bound(_) => None,
+            Binding::Bound(_) | Binding::Rigid { .. } => None,
         }
     }
 
@@ -262,6 +306,9 @@ impl<'table> Printer<'table> {
     }
 
     fn type_name(&mut self, variable: TypeVar) -> String {
+        if let Some((name, _)) = self.table.rigid_type_info(variable) {
+            return name.to_string();
+        }
         let index = match self.type_names.iter().position(|v| *v == variable) {
             Some(index) => index,
             None => {
@@ -278,6 +325,9 @@ impl<'table> Printer<'table> {
     }
 
     fn row_name(&mut self, variable: RowVar) -> String {
+        if let Some((name, _)) = self.table.rigid_row_info(variable) {
+            return name.to_string();
+        }
         let index = match self.row_names.iter().position(|v| *v == variable) {
             Some(index) => index,
             None => {

@@ -18,6 +18,13 @@
 //! side by binding `ρ := ⟨IO | ρ'⟩` and then need `ρ ~ ⟨Mem | ρ'⟩` with `ρ`
 //! already bound by the rewriting itself: the side condition on tails
 //! rejects it, as the row would be infinite.
+//!
+//! Rigid variables ([`Table::rigid_type`], [`Table::rigid_row`]) are never
+//! bound: a rigid type equals only itself, and a rigid row, which has no
+//! labels of its own, fails a rewriting as a closed row does. A flexible
+//! variable may be bound to a type containing a rigid variable only if it
+//! was created at the rigid variable's level or deeper; otherwise the
+//! rigid variable would escape its scope ([`Mismatch::Escape`]).
 
 use crate::types::{Label, Row, Table, Type, TypeVar};
 
@@ -37,6 +44,9 @@ pub enum Mismatch {
     },
     /// The rows would be infinite (Leijen's tail condition).
     InfiniteRow(Row, Row),
+    /// A rigid variable (named) would escape its scope: a variable from
+    /// outside it would have to stand for a type containing it.
+    Escape(String),
 }
 
 impl Table {
@@ -46,15 +56,19 @@ impl Table {
         let right = self.shallow(right);
         match (&left, &right) {
             (Type::Var(a), Type::Var(b)) if a == b => Ok(()),
-            (Type::Var(variable), other) | (other, Type::Var(variable)) => {
+            (Type::Var(variable), other) if self.rigid_type_info(*variable).is_none() => {
+                self.bind_type_variable(*variable, other)
+            }
+            (other, Type::Var(variable)) if self.rigid_type_info(*variable).is_none() => {
                 self.bind_type_variable(*variable, other)
             }
             (Type::Constructor(a, arguments_a), Type::Constructor(b, arguments_b))
                 if a == b && arguments_a.len() == arguments_b.len() =>
             {
                 for (x, y) in arguments_a.iter().zip(arguments_b) {
-                    self.unify(x, y).map_err(|_| {
-                        Mismatch::Types(Box::new(left.clone()), Box::new(right.clone()))
+                    self.unify(x, y).map_err(|error| match error {
+                        Mismatch::Escape(_) => error,
+                        _ => Mismatch::Types(Box::new(left.clone()), Box::new(right.clone())),
                     })?;
                 }
                 Ok(())
@@ -85,6 +99,9 @@ impl Table {
 
     fn bind_type_variable(&mut self, variable: TypeVar, ty: &Type) -> Result<(), Mismatch> {
         let level = self.type_level(variable).unwrap_or(u32::MAX);
+        if let Some(name) = self.escaping(ty, level) {
+            return Err(Mismatch::Escape(name));
+        }
         if self.occurs_and_adjust(variable, level, ty) {
             return Err(Mismatch::Infinite(
                 Box::new(Type::Var(variable)),
@@ -144,14 +161,22 @@ impl Table {
         match (&left, &right) {
             (Row::Empty, Row::Empty) => Ok(()),
             (Row::Var(a), Row::Var(b)) if a == b => Ok(()),
-            (Row::Var(variable), other) | (other, Row::Var(variable)) => {
+            (Row::Var(variable), other) | (other, Row::Var(variable))
+                if self.rigid_row_info(*variable).is_none() =>
+            {
                 if self.row_contains_variable(other, *variable) {
                     return Err(Mismatch::InfiniteRow(left.clone(), right.clone()));
                 }
                 let level = self.row_level(*variable).unwrap_or(u32::MAX);
+                if let Some(name) = self.escaping_row(other, level) {
+                    return Err(Mismatch::Escape(name));
+                }
                 self.lower_levels_in_row(other, level);
                 self.bind_row(*variable, other.clone());
                 Ok(())
+            }
+            (Row::Var(_), Row::Var(_)) | (Row::Var(_), Row::Empty) | (Row::Empty, Row::Var(_)) => {
+                Err(Mismatch::InfiniteRow(left.clone(), right.clone()))
             }
             (Row::Extend(label, rest), other) | (other, Row::Extend(label, rest)) => {
                 let tail_before = self.row_tail(rest);
@@ -182,6 +207,12 @@ impl Table {
                 let (found, remainder) = self.rewrite(&rest, wanted)?;
                 Ok((found, Row::Extend(label, Box::new(remainder))))
             }
+            Row::Var(variable) if self.rigid_row_info(variable).is_some() => {
+                Err(Mismatch::MissingEffect {
+                    effect: wanted.effect.clone(),
+                    row: self.resolve_row(row),
+                })
+            }
             Row::Var(variable) => {
                 let level = self.row_level(variable).unwrap_or(u32::MAX);
                 let saved = self.level;
@@ -199,6 +230,45 @@ impl Table {
                 );
                 Ok((label, tail))
             }
+        }
+    }
+
+    /// The name of a rigid variable in `ty` created at a level above
+    /// `level`, which a variable of `level` may not stand for.
+    fn escaping(&self, ty: &Type, level: u32) -> Option<String> {
+        match self.shallow(ty) {
+            Type::Var(variable) => self
+                .rigid_type_info(variable)
+                .filter(|(_, rigid_level)| *rigid_level > level)
+                .map(|(name, _)| name.to_string()),
+            Type::Constructor(_, items) | Type::Tuple(items) => {
+                items.iter().find_map(|item| self.escaping(item, level))
+            }
+            Type::Function(parameter, result, row) | Type::Continuation(parameter, result, row) => {
+                self.escaping(&parameter, level)
+                    .or_else(|| self.escaping(&result, level))
+                    .or_else(|| self.escaping_row(&row, level))
+            }
+            Type::Handler(labels, input, output, row) => self
+                .escaping_row(&labels, level)
+                .or_else(|| self.escaping(&input, level))
+                .or_else(|| self.escaping(&output, level))
+                .or_else(|| self.escaping_row(&row, level)),
+        }
+    }
+
+    fn escaping_row(&self, row: &Row, level: u32) -> Option<String> {
+        match self.shallow_row(row) {
+            Row::Empty => None,
+            Row::Var(variable) => self
+                .rigid_row_info(variable)
+                .filter(|(_, rigid_level)| *rigid_level > level)
+                .map(|(name, _)| name.to_string()),
+            Row::Extend(label, rest) => label
+                .arguments
+                .iter()
+                .find_map(|argument| self.escaping(argument, level))
+                .or_else(|| self.escaping_row(&rest, level)),
         }
     }
 
@@ -313,6 +383,57 @@ mod tests {
             Row::from_labels(vec![label("IO")], e),
         );
         assert_eq!(Printer::new(&table).ty(&ty), "a -> list a / {IO | e}");
+    }
+
+    /// A rigid variable equals itself and nothing else; a flexible
+    /// variable of its level or deeper may stand for it, one from outside
+    /// (a lower level) may not: that is an escape.
+    #[test]
+    fn rigid_variables_are_equal_only_to_themselves_and_do_not_escape() {
+        let mut table = Table::default();
+        let outer = table.fresh_type();
+        table.level = 1;
+        let rigid = table.rigid_type("'a");
+        let other = table.rigid_type("'b");
+        let inner = table.fresh_type();
+        assert!(table.unify(&rigid, &rigid).is_ok());
+        assert!(table.unify(&rigid, &Type::named("int")).is_err());
+        assert!(table.unify(&rigid, &other).is_err());
+        table.unify(&inner, &rigid).unwrap();
+        assert_eq!(Printer::new(&table).ty(&inner), "'a");
+        let list = Type::Constructor("list".into(), vec![rigid.clone()]);
+        assert_eq!(
+            table.unify(&outer, &list),
+            Err(Mismatch::Escape("'a".to_string()))
+        );
+        let outer_list = Type::Constructor("list".into(), vec![outer]);
+        assert_eq!(
+            table.unify(&outer_list, &list),
+            Err(Mismatch::Escape("'a".to_string()))
+        );
+    }
+
+    /// A rigid row has no labels of its own: rewriting it for `IO` fails
+    /// as a closed row does, and an outer row variable may not become it.
+    #[test]
+    fn rigid_rows_have_no_labels_and_do_not_escape() {
+        let mut table = Table::default();
+        let outer = table.fresh_row();
+        table.level = 1;
+        let rigid = table.rigid_row("'e");
+        let with_io = Row::from_labels(vec![label("IO")], table.fresh_row());
+        assert!(matches!(
+            table.unify_rows(&rigid, &with_io),
+            Err(Mismatch::MissingEffect { .. })
+        ));
+        assert!(table.unify_rows(&rigid, &Row::Empty).is_err());
+        assert_eq!(
+            table.unify_rows(&outer, &Row::from_labels(vec![label("IO")], rigid.clone())),
+            Err(Mismatch::Escape("'e".to_string()))
+        );
+        let inner = table.fresh_row();
+        table.unify_rows(&inner, &rigid).unwrap();
+        assert_eq!(Printer::new(&table).row(&inner), "'e");
     }
 
     #[test]

@@ -105,15 +105,27 @@ impl Inferencer {
         }
         for (index, variable) in operation.own_types.iter().enumerate() {
             let replacement = if rigid {
-                Type::named(&format!("'{}", (b'a' + (index % 26) as u8) as char))
+                self.table
+                    .rigid_type(&format!("'{}", (b'a' + (index % 26) as u8) as char))
             } else {
                 self.table.fresh_type()
             };
             substitution.types.insert(*variable, replacement);
         }
+        let mut written = 0;
         for variable in &operation.own_rows {
-            let fresh = self.table.fresh_row();
-            substitution.rows.insert(*variable, fresh);
+            let replacement = if rigid && operation.written_rows.contains(variable) {
+                written += 1;
+                let name = if written == 1 {
+                    "'e".to_string()
+                } else {
+                    format!("'e{}", written - 1)
+                };
+                self.table.rigid_row(&name)
+            } else {
+                self.table.fresh_row()
+            };
+            substitution.rows.insert(*variable, replacement);
         }
         self.table.substitute(&operation.signature, &substitution)
     }
@@ -303,6 +315,10 @@ impl Inferencer {
                     state_update,
                     span,
                 } => {
+                    // One level down: the operation's rigid variables are
+                    // created there, so that binding a variable from outside
+                    // the clause to one of them is caught as an escape.
+                    self.table.level += 1;
                     let mut patterns: Vec<&Pattern> = argument.iter().collect();
                     patterns.extend(extra_arguments.iter());
                     let result = match self.lookup_operation(operation, false) {
@@ -376,6 +392,7 @@ impl Inferencer {
                     if let Some(update) = state_update {
                         self.state_update(update);
                     }
+                    self.table.level -= 1;
                 }
                 Clause::Return { pattern, body, .. } => {
                     self.bind_pattern(pattern, &context.input, false);

@@ -216,6 +216,11 @@ impl Inferencer {
                     span: span.clone(),
                 }
             }
+            Mismatch::Escape(name) => CheckError::RigidEscape {
+                name,
+                context: context.to_string(),
+                span: span.clone(),
+            },
             Mismatch::Types(..) | Mismatch::InfiniteRow(..) => {
                 let mut printer = Printer::new(&self.table);
                 let expected = printer.ty(expected);
@@ -240,6 +245,14 @@ impl Inferencer {
                 self.report(CheckError::EffectNotAllowed {
                     effect,
                     row,
+                    context: context.to_string(),
+                    span: span.clone(),
+                });
+                false
+            }
+            Err(Mismatch::Escape(name)) => {
+                self.report(CheckError::RigidEscape {
+                    name,
                     context: context.to_string(),
                     span: span.clone(),
                 });
