@@ -161,6 +161,16 @@ pub fn linearity_errors(
     let facts = linearity_facts(inferencer);
     check_linearity(module, &facts)
         .into_iter()
-        .map(CheckError::Linearity)
+        .map(|mut error| {
+            let binder = error.binder().clone();
+            if let Some((_, ty)) = inferencer
+                .local_binders
+                .iter()
+                .find(|(span, _)| *span == binder)
+            {
+                error.set_type(inferencer.show(ty));
+            }
+            CheckError::Linearity(error)
+        })
         .collect()
 }

@@ -259,7 +259,7 @@ pub enum CheckError {
     /// A pattern that can fail where there is no other arm to try: in a
     /// `let`, a function or `fun` parameter, or a handler clause's argument.
     RefutablePattern {
-        /// The place ("a `let` pattern", "a parameter of `f`").
+        /// The place ("a `let`", "a parameter of `f`").
         place: String,
         /// The values it does not match, printed as CML patterns.
         missing: String,
@@ -371,7 +371,7 @@ impl CheckError {
                     .with_primary(file, span.clone(), format!("no `return` clause matches {missing}"))
                     .with_note(format!("the handled computation returns `{ty}`, and its value goes to the first `return` clause that matches"))
                     .with_note("a value no clause matches would make the machine's MATCH trap")
-                    .with_hint(format!("add a clause `| return {missing} -> ...`, or end with `| return v -> ...`"))
+                    .with_hint(format!("add a `return` clause for {missing}, or end with `| return v -> ...`"))
             }
             CheckError::RefutablePattern { place, missing, ty, span } => {
                 Diagnostic::error(format!("refutable pattern in {place}"))
@@ -397,8 +397,9 @@ impl CheckError {
                 let mut diagnostic = Diagnostic::warning(format!("{depth} handlers installed one inside the other{place}"))
                     .with_code("types::deep-handler-tower")
                     .with_primary(file, span.clone(), label);
-                for (index, outer) in enclosing.iter().enumerate() {
-                    diagnostic = diagnostic.with_secondary(file, outer.clone(), format!("handler {}", index + 1));
+                if let Some(outermost) = enclosing.first() {
+                    let count = enclosing.len();
+                    diagnostic = diagnostic.with_secondary(file, outermost.clone(), format!("the outermost of the {count} handler{} around it", if count == 1 { "" } else { "s" }));
                 }
                 diagnostic
                     .with_note("the machine's handler CAM holds 8 handlers; the others spill to memory, and an operation found there costs about 12 times as much to perform (Appendix B §5.7)")

@@ -72,6 +72,10 @@ pub enum LinearityError {
         second: Span,
         /// The earlier use is on some paths only.
         maybe: bool,
+        /// Where it is bound.
+        binder: Span,
+        /// Its type, printed, when the type checker knows it.
+        ty: Option<String>,
     },
     /// A linear value that goes out of scope without being used, on every
     /// path or on some (a warning: the value is dropped).
@@ -82,6 +86,8 @@ pub enum LinearityError {
         binder: Span,
         /// Some paths use it and some do not.
         on_some_paths: bool,
+        /// Its type, printed, when the type checker knows it.
+        ty: Option<String>,
     },
     /// A linear value bound outside a `loop` and used inside it.
     UsedInLoop {
@@ -91,6 +97,8 @@ pub enum LinearityError {
         binder: Span,
         /// The use inside the loop.
         span: Span,
+        /// Its type, printed, when the type checker knows it.
+        ty: Option<String>,
     },
 }
 
@@ -112,6 +120,24 @@ impl LinearityError {
         }
     }
 
+    /// Where the variable is bound.
+    pub fn binder(&self) -> &Span {
+        match self {
+            LinearityError::UsedTwice { binder, .. }
+            | LinearityError::Dropped { binder, .. }
+            | LinearityError::UsedInLoop { binder, .. } => binder,
+        }
+    }
+
+    /// Records the variable's type, for the diagnostic.
+    pub fn set_type(&mut self, printed: String) {
+        match self {
+            LinearityError::UsedTwice { ty, .. }
+            | LinearityError::Dropped { ty, .. }
+            | LinearityError::UsedInLoop { ty, .. } => *ty = Some(printed),
+        }
+    }
+
     /// The diagnostic: a title, what goes wrong, the facts, a hint.
     pub fn to_diagnostic(&self, file: usize) -> Diagnostic {
         match self {
@@ -120,6 +146,8 @@ impl LinearityError {
                 first,
                 second,
                 maybe,
+                ty,
+                ..
             } => {
                 let earlier = if *maybe {
                     "may already have been used here"
@@ -130,6 +158,7 @@ impl LinearityError {
                     .with_code("check::linear-used-twice")
                     .with_primary(file, second.clone(), format!("`{name}` is used again here"))
                     .with_secondary(file, first.clone(), earlier)
+                    .with_note_if(type_note(name, ty))
                     .with_note(
                         "a continuation (or a value holding one) can be continued at most once: \
                          the first use consumes it",
@@ -142,6 +171,7 @@ impl LinearityError {
                 name,
                 binder,
                 on_some_paths,
+                ty,
             } => {
                 let what = if *on_some_paths {
                     "is not used on some paths"
@@ -151,25 +181,50 @@ impl LinearityError {
                 Diagnostic::warning(format!("linear value `{name}` dropped"))
                     .with_code("check::linear-dropped")
                     .with_primary(file, binder.clone(), format!("`{name}` {what}"))
+                    .with_note_if(type_note(name, ty))
                     .with_note(
                         "dropping a continuation abandons the computation it holds, with its \
                          handlers and regions",
                     )
                     .with_hint(format!("if the drop is meant, name it `_{name}`"))
             }
-            LinearityError::UsedInLoop { name, binder, span } => {
-                Diagnostic::error(format!("linear value `{name}` used inside a loop"))
-                    .with_code("check::linear-in-loop")
-                    .with_primary(file, span.clone(), "this use would run once per iteration")
-                    .with_secondary(
-                        file,
-                        binder.clone(),
-                        format!("`{name}` is bound outside the loop"),
-                    )
-                    .with_hint("move the use out of the loop, or bind the value inside it")
-            }
+            LinearityError::UsedInLoop {
+                name,
+                binder,
+                span,
+                ty,
+            } => Diagnostic::error(format!("linear value `{name}` used inside a loop"))
+                .with_code("check::linear-in-loop")
+                .with_primary(file, span.clone(), "this use would run once per iteration")
+                .with_secondary(
+                    file,
+                    binder.clone(),
+                    format!("`{name}` is bound outside the loop"),
+                )
+                .with_note_if(type_note(name, ty))
+                .with_hint("move the use out of the loop, or bind the value inside it"),
         }
     }
+}
+
+/// A note only when there is one.
+trait NoteIf {
+    fn with_note_if(self, note: Option<String>) -> Self;
+}
+
+impl NoteIf for Diagnostic {
+    fn with_note_if(self, note: Option<String>) -> Diagnostic {
+        match note {
+            Some(note) => self.with_note(note),
+            None => self,
+        }
+    }
+}
+
+/// "`k` has type `...`, which is linear", when the type is known.
+fn type_note(name: &str, ty: &Option<String>) -> Option<String> {
+    ty.as_ref()
+        .map(|ty| format!("`{name}` has type `{ty}`, which is linear"))
 }
 
 /// Checks every definition of `module`.
@@ -292,11 +347,13 @@ impl Walker<'_> {
                     name: variable.name,
                     binder: variable.binder,
                     on_some_paths: false,
+                    ty: None,
                 }),
                 Usage::UsedOnSomePaths(_) => self.errors.push(LinearityError::Dropped {
                     name: variable.name,
                     binder: variable.binder,
                     on_some_paths: true,
+                    ty: None,
                 }),
             }
         }
@@ -322,6 +379,7 @@ impl Walker<'_> {
                 name: name.to_string(),
                 binder: variable.binder.clone(),
                 span: span.clone(),
+                ty: None,
             });
             return;
         }
@@ -336,6 +394,8 @@ impl Walker<'_> {
                     first,
                     second: span.clone(),
                     maybe,
+                    binder: variable.binder.clone(),
+                    ty: None,
                 });
             }
         }

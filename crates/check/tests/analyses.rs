@@ -159,7 +159,7 @@ let g (p : (int, bool)) = let (a, b) = p in a
 ";
     assert_eq!(
         exhaustiveness(source),
-        ["refutable a `let` pattern: `None` of option int"]
+        ["refutable a `let`: `None` of option int"]
     );
 }
 

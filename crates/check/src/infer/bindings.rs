@@ -202,7 +202,7 @@ impl Inferencer {
                     }
                     other => {
                         self.bind_pattern(other, &scheme.ty, binding.mutable);
-                        self.record_irrefutable(other, &scheme.ty, "a `let` pattern");
+                        self.record_irrefutable(other, &scheme.ty, "a `let`");
                     }
                 }
             }
@@ -220,7 +220,7 @@ impl Inferencer {
                 &binding.body.span(),
                 "the bound expression",
             );
-            self.record_irrefutable(&binding.pattern, &pattern_type, "a `let` pattern");
+            self.record_irrefutable(&binding.pattern, &pattern_type, "a `let`");
             self.table.level -= 1;
             let generalisable = self.generalisable(binding);
             for (name, ty) in bound {
