@@ -276,3 +276,38 @@ fn kinds(source: &str) -> Vec<String> {
         .map(|error| error.to_diagnostic(0).code.unwrap_or_default())
         .collect()
 }
+
+/// Gap 14 in patterns: a decimal literal outside -32768..=32767 is an
+/// error there too (`40000`, `-40000`), a hexadecimal one is a 16-bit
+/// pattern (`0xFFFF`, which is -1), and the edges fit.
+#[test]
+fn integer_literals_in_patterns_are_range_checked() {
+    let source = "\
+let f (x : int) =
+  match x with
+  | 40000 -> 1
+  | -40000 -> 2
+  | 0xFFFF -> 3
+  | 32767 -> 4
+  | -32768 -> 5
+  | _ -> 6
+";
+    let found: Vec<(i64, String)> = {
+        let parsed = cml_syntax::parse(source);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        cml_check::check_module(&parsed.module)
+            .errors
+            .iter()
+            .map(|error| match error {
+                CheckError::IntegerOutOfRange { value, span } => {
+                    (*value, source[span.clone()].to_string())
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    };
+    assert_eq!(
+        found,
+        [(40000, "40000".to_string()), (-40000, "-40000".to_string())]
+    );
+}
