@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 pub mod asm;
+pub mod build;
 pub mod check;
 pub mod disasm;
 pub mod input;

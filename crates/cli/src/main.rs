@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use cml_cli::{asm, check, disasm, isa, run};
+use cml_cli::{asm, build, check, disasm, isa, run};
 
 /// Assemble, disassemble and run programs for the effects-native 16-bit
 /// machine, and check CML source.
@@ -27,6 +27,7 @@ use cml_cli::{asm, check, disasm, isa, run};
     version,
     after_help = "\
 Examples:
+  cml run hello.cml            compile CML and run it
   cml run hello.s              assemble and run in one go
   cml asm hello.s && cml run hello.img
   cml run hello.s --trace      one line per instruction on stderr
@@ -44,6 +45,7 @@ enum Command {
     Run(run::RunArgs),
     Isa(isa::IsaArgs),
     Check(check::CheckArgs),
+    Build(build::BuildArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run_program(args),
         Command::Isa(args) => isa::print_instruction_set(args),
         Command::Check(args) => check::check_files(args),
+        Command::Build(args) => build::build_file(args),
     };
     ExitCode::from(ending.exit_code())
 }

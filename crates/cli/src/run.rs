@@ -11,14 +11,20 @@ use cml_machine::{Engine, LoadError, Machine, RunOutcome};
 use crate::input::{self, display_name, Problems};
 use crate::{report, stderr_color, write_stderr, write_stdout, Ending, IsaChoice};
 
+/// Whether a path names CML source (by its extension).
+pub fn is_cml_source(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|extension| extension == "cml")
+}
+
 /// How many cycles run between two writes of the console to stdout.
 const CYCLES_PER_SLICE: u64 = 10_000_000;
 
 /// Run a program on the machine.
 ///
-/// FILE is assembly source or an image written by `cml asm`; which one is
-/// told by the file's first bytes, not its name. Source is assembled in
-/// memory first. The program boots as a bare program: loaded at its
+/// FILE is CML source (a name ending in `.cml`: compiled in memory, see
+/// `cml build`), assembly source or an image written by `cml asm`; between
+/// the last two, the file's first bytes tell, not its name. Assembly is
+/// assembled in memory first. The program boots as a bare program: loaded at its
 /// origins, entered at its entry point, with a UART at tile 0x10 and effect
 /// (2, 0) bound to it, so `PERF family=2, op=0, v0` prints the low byte of
 /// v0. What the program prints goes to stdout as it runs; traces,
@@ -27,19 +33,21 @@ const CYCLES_PER_SLICE: u64 = 10_000_000;
 #[command(after_help = "\
 Exit codes:
   0  the program halted with nothing in flight
-  1  bad input: unreadable file, assembly errors, corrupt image, or an image that does not load
+  1  bad input: unreadable file, CML or assembly errors, corrupt image, or an image that does not load
   2  usage error (unknown flag, missing FILE)
   3  trap: a fault nothing handled (a report goes to stderr)
   4  stopped at --max-cycles
 
 Examples:
+  cml run hello.cml                     compile CML and run it
   cml run hello.s                       assemble and run
   cml run hello.img --stats             run an image, then print statistics
   cml run hello.s --trace 2> trace.txt  one line per instruction in trace.txt
   cml run book.img --isa v0.4           run as the book's ISA (v0.5 instructions trap)
   cml run spin.s --max-cycles 1000      stop a runaway program early")]
 pub struct RunArgs {
-    /// The program: assembly source or an image written by `cml asm`.
+    /// The program: CML source (`.cml`), assembly source or an image
+    /// written by `cml asm`.
     pub file: PathBuf,
 
     /// The ISA version to run (and to assemble source for) [default: the
@@ -96,7 +104,12 @@ fn parse_count(text: &str) -> Result<u64, String> {
 pub fn run_program(args: &RunArgs) -> Ending {
     let color = stderr_color();
     let isa = args.isa.map(Into::into);
-    let program = match input::read_program(&args.file, isa) {
+    let program = if is_cml_source(&args.file) {
+        crate::build::compile_file(&args.file, color)
+    } else {
+        input::read_program(&args.file, isa)
+    };
+    let program = match program {
         Ok(program) => program,
         Err(problems) => {
             write_stderr(&problems.render(color));

@@ -1,0 +1,562 @@
+//! One function to assembly: the prologue (handler installs for a run
+//! routine, `ENTER`, parameters into their slots), then the body term,
+//! each IR value by a short fixed sequence over v2-v5 (v0-v5 and v7 for
+//! calls), every result stored into its frame slot.
+
+use std::fmt::Write;
+
+use cml_ir::{
+    Atom, BlockId, Function, FunctionKind, ObjectKind, Primitive, Program, Runtime, Term, Value,
+};
+
+use crate::data::DataLayout;
+use crate::frame::{self, Frame, MAX_SLOTS};
+use crate::{CodegenError, SourceLines};
+
+/// The label of function `index`.
+pub fn label(index: usize) -> String {
+    format!("fn{index}")
+}
+
+/// The most fields an object holds in its inline payload (15 words).
+const MAX_FIELDS: usize = 7;
+/// The most variables a closure captures (2 words of code and arity).
+const MAX_CAPTURED: usize = 6;
+
+/// Loads a 16-bit number into a register (tag INT).
+pub fn load_number(text: &mut String, register: &str, number: u16) {
+    if number < 0x80 || number >= 0xFF80 {
+        let _ = writeln!(text, "    LI {register}, {}", number as i16);
+    } else {
+        let _ = writeln!(text, "    LI {register}, {}", number & 0xFF);
+        let _ = writeln!(text, "    LIH {register}, {}", number >> 8);
+    }
+}
+
+enum Context {
+    Tail,
+    Into { slot: Option<u8>, join: String },
+}
+
+struct Emitter<'a> {
+    layout: &'a DataLayout,
+    frame: Frame,
+    index: usize,
+    labels: usize,
+    text: String,
+    lines: Option<&'a SourceLines<'a>>,
+    last_line: usize,
+    error: Option<CodegenError>,
+}
+
+/// The assembly of one function.
+pub fn emit(
+    program: &Program,
+    layout: &DataLayout,
+    index: usize,
+    function: &Function,
+    lines: Option<&SourceLines>,
+) -> Result<String, CodegenError> {
+    let frame = frame::allocate(&function.parameters, &function.body);
+    if frame.size > MAX_SLOTS {
+        return Err(CodegenError {
+            message: format!(
+                "`{}` needs {} frame slots; the machine addresses 64",
+                function.name, frame.size
+            ),
+            span: function.span.clone(),
+        });
+    }
+    if function.captured_count > MAX_CAPTURED {
+        return Err(CodegenError {
+            message: format!(
+                "`{}` captures {} variables; closures hold at most {MAX_CAPTURED} for now",
+                function.name, function.captured_count
+            ),
+            span: function.span.clone(),
+        });
+    }
+    let _ = program;
+    let mut emitter = Emitter {
+        layout,
+        frame,
+        index,
+        labels: 0,
+        text: String::new(),
+        lines,
+        last_line: 0,
+        error: None,
+    };
+    emitter.prologue(function);
+    emitter.term(&function.body, &Context::Tail);
+    match emitter.error {
+        Some(error) => Err(error),
+        None => Ok(emitter.text),
+    }
+}
+
+impl Emitter<'_> {
+    fn line(&mut self, instruction: &str) {
+        self.text.push_str("    ");
+        self.text.push_str(instruction);
+        self.text.push('\n');
+    }
+
+    fn fresh_label(&mut self, what: &str) -> String {
+        self.labels += 1;
+        format!(".L{}_{what}{}", self.index, self.labels)
+    }
+
+    fn block_label(&self, block: BlockId) -> String {
+        format!(".L{}_block{}", self.index, block.0)
+    }
+
+    fn slot(&self, local: &cml_ir::LocalId) -> u8 {
+        self.frame.slots[local]
+    }
+
+    fn prologue(&mut self, function: &Function) {
+        let _ = writeln!(
+            self.text,
+            "\n; {} ({} parameters, {} captured)",
+            function.name,
+            function.parameters.len(),
+            function.captured_count
+        );
+        if let (Some(lines), Some(span)) = (self.lines, &function.span) {
+            let (number, text) = lines.line(span.start);
+            let _ = writeln!(self.text, "; line {number}: {}", text.trim());
+            self.last_line = number;
+        }
+        let _ = writeln!(self.text, "{}:", label(self.index));
+        if let FunctionKind::HandlerRun { clauses } = &function.kind {
+            for (effect, clause) in clauses {
+                let past = self.fresh_label("installed");
+                self.line(&format!("INST {}, {}, +1", effect.family, effect.op));
+                self.line(&format!("JMP {past}"));
+                self.line(&format!("JMP {}", label(clause.0 as usize)));
+                let _ = writeln!(self.text, "{past}:");
+            }
+        }
+        if self.frame.size > 0 {
+            self.line(&format!("ENTER {}", self.frame.size));
+        }
+        for (register, parameter) in function.parameters.iter().enumerate() {
+            if let Some(slot) = self.frame.slots.get(parameter) {
+                self.line(&format!("STS v{register}, {slot}"));
+            }
+        }
+    }
+
+    fn leave(&mut self) {
+        if self.frame.size > 0 {
+            self.line(&format!("LEAVE {}", self.frame.size));
+        }
+    }
+
+    fn source_comment(&mut self, span: &Option<cml_ir::Span>) {
+        if let (Some(lines), Some(span)) = (self.lines, span) {
+            let (number, text) = lines.line(span.start);
+            if number != self.last_line {
+                let _ = writeln!(self.text, "    ; line {number}: {}", text.trim());
+                self.last_line = number;
+            }
+        }
+    }
+
+    /// Loads an atom into a register, with its tag.
+    fn load(&mut self, register: &str, atom: &Atom) {
+        match atom {
+            Atom::Local(local) => {
+                let slot = self.slot(local);
+                self.line(&format!("LDS {register}, {slot}"));
+            }
+            Atom::Int(number) => load_number(&mut self.text, register, *number as u16),
+            Atom::Bool(value) => {
+                self.line(&format!("LI {register}, {}", u8::from(*value)));
+                self.line(&format!("SETTAG {register}, BOOL"));
+            }
+            Atom::Unit => {
+                self.line(&format!("LI {register}, 0"));
+                self.line(&format!("SETTAG {register}, UNIT"));
+            }
+            Atom::String(id) => {
+                load_number(&mut self.text, register, self.layout.string(id.0));
+                self.line(&format!("SETTAG {register}, PTR"));
+            }
+            Atom::StaticClosure(function) => {
+                load_number(
+                    &mut self.text,
+                    register,
+                    self.layout.function_closure(*function),
+                );
+                self.line(&format!("SETTAG {register}, CLOSURE"));
+            }
+            Atom::Constant(variant) => {
+                load_number(&mut self.text, register, self.layout.constant(*variant));
+                self.line(&format!("SETTAG {register}, PTR"));
+            }
+        }
+    }
+
+    fn store(&mut self, register: &str, slot: Option<u8>) {
+        if let Some(slot) = slot {
+            self.line(&format!("STS {register}, {slot}"));
+        }
+    }
+
+    fn load_arguments(&mut self, callee: &Atom, arguments: &[Atom]) {
+        for (register, argument) in arguments.iter().enumerate() {
+            self.load(&format!("v{register}"), argument);
+        }
+        self.load("v7", callee);
+    }
+
+    fn term(&mut self, term: &Term, context: &Context) {
+        match term {
+            Term::Let {
+                local,
+                value,
+                span,
+                body,
+            } => {
+                self.source_comment(span);
+                let slot = local
+                    .as_ref()
+                    .and_then(|local| self.frame.slots.get(local).copied());
+                self.value(value, slot);
+                self.term(body, context);
+            }
+            Term::Return(atom) => match context {
+                Context::Tail => {
+                    self.load("v0", atom);
+                    self.leave();
+                    self.line("RET v0");
+                }
+                Context::Into { slot, join } => {
+                    self.load("v2", atom);
+                    self.store("v2", *slot);
+                    self.line(&format!("JMP {join}"));
+                }
+            },
+            Term::TailCall { callee, arguments } => {
+                self.load_arguments(callee, arguments);
+                match context {
+                    Context::Tail => {
+                        self.leave();
+                        self.line("TCALL v7, v0");
+                    }
+                    Context::Into { slot, join } => {
+                        self.line("CALL v7, v0");
+                        self.store("v0", *slot);
+                        self.line(&format!("JMP {join}"));
+                    }
+                }
+            }
+            Term::TailResume {
+                shallow,
+                continuation,
+                value,
+            } => match context {
+                Context::Tail => {
+                    self.load("v0", value);
+                    self.load("v1", continuation);
+                    self.leave();
+                    self.line(if *shallow {
+                        "RESUS v1, v0"
+                    } else {
+                        "RESU v1, v0"
+                    });
+                }
+                Context::Into { slot, join } => {
+                    let resume = Value::Resume {
+                        shallow: *shallow,
+                        continuation: continuation.clone(),
+                        value: value.clone(),
+                    };
+                    self.value(&resume, *slot);
+                    self.line(&format!("JMP {join}"));
+                }
+            },
+            Term::If {
+                condition,
+                then_branch,
+                else_branch,
+            } => {
+                let otherwise = self.fresh_label("else");
+                self.load("v2", condition);
+                self.line(&format!("BZ v2, {otherwise}"));
+                self.term(then_branch, context);
+                let _ = writeln!(self.text, "{otherwise}:");
+                self.term(else_branch, context);
+            }
+            Term::Switch {
+                scrutinee,
+                variant_count,
+                cases,
+                default,
+            } => {
+                self.load("v2", scrutinee);
+                self.line("MATCH v3, v2, 0");
+                let default_label = default.as_ref().map(|_| self.fresh_label("default"));
+                let case_labels: Vec<(u8, String)> = cases
+                    .iter()
+                    .map(|(variant, _)| (*variant, self.fresh_label("case")))
+                    .collect();
+                let entries: Vec<String> = (0..*variant_count)
+                    .map(|variant| {
+                        case_labels
+                            .iter()
+                            .find(|(v, _)| *v == variant)
+                            .map(|(_, label)| label.clone())
+                            .or_else(|| default_label.clone())
+                            .unwrap_or_else(|| "_".to_string())
+                    })
+                    .collect();
+                self.line(&format!(".table {}", entries.join(", ")));
+                for ((_, case), (_, case_label)) in cases.iter().zip(&case_labels) {
+                    let _ = writeln!(self.text, "{case_label}:");
+                    self.term(case, context);
+                }
+                if let (Some(default), Some(default_label)) = (default, default_label) {
+                    let _ = writeln!(self.text, "{default_label}:");
+                    self.term(default, context);
+                }
+            }
+            Term::Blocks { body, blocks } => {
+                self.term(body, context);
+                for (block, term) in blocks {
+                    let _ = writeln!(self.text, "{}:", self.block_label(*block));
+                    self.term(term, context);
+                }
+            }
+            Term::Jump(block) => {
+                let label = self.block_label(*block);
+                self.line(&format!("JMP {label}"));
+            }
+            Term::Fail(_) => {
+                self.line("LI v0, 0");
+                self.line("PERF 14, 15, v0      ; no arm matched");
+            }
+        }
+    }
+
+    /// Points sp at `base` (a register), runs `inner`, points it back.
+    fn at_object(&mut self, base: &str, inner: &str) {
+        self.line(&format!("CSRW {base}, SP"));
+        self.line(inner);
+        self.line("CSRW v3, SP");
+    }
+
+    fn value(&mut self, value: &Value, slot: Option<u8>) {
+        match value {
+            Value::Atom(atom) => {
+                if slot.is_some() {
+                    self.load("v2", atom);
+                    self.store("v2", slot);
+                }
+            }
+            Value::Primitive(primitive, atoms) => self.primitive(*primitive, atoms, slot),
+            Value::Runtime(routine, atoms) => {
+                let name = match routine {
+                    Runtime::Concat => "__concat",
+                    Runtime::StringOfInt => "__string_of_int",
+                    Runtime::Equal => "__equal",
+                };
+                for (register, atom) in atoms.iter().enumerate() {
+                    self.load(&format!("v{register}"), atom);
+                }
+                load_number(&mut self.text, "v7", self.layout.routine(name));
+                self.line("SETTAG v7, CLOSURE");
+                self.line("CALL v7, v0");
+                self.store("v0", slot);
+            }
+            Value::Call { callee, arguments } => {
+                self.load_arguments(callee, arguments);
+                self.line("CALL v7, v0");
+                self.store("v0", slot);
+            }
+            Value::Allocate { kind, fields } => {
+                if fields.len() > MAX_FIELDS {
+                    self.error = Some(CodegenError {
+                        message: format!(
+                            "an object of {} fields; at most {MAX_FIELDS} for now",
+                            fields.len()
+                        ),
+                        span: None,
+                    });
+                    return;
+                }
+                let (layout, variant) = match kind {
+                    ObjectKind::Record => ("RECORD", 0),
+                    ObjectKind::Sum(variant) => ("SUM", *variant),
+                };
+                self.line(&format!("ALLOC v2, {layout}, {}", 2 * fields.len()));
+                if variant != 0 {
+                    self.line(&format!("SETV v2, {variant}"));
+                }
+                self.fill_fields(fields, 0);
+                self.store("v2", slot);
+            }
+            Value::MakeClosure { function, captured } => {
+                self.line(&format!(
+                    "ALLOC v2, CLOSURE_REC, {}",
+                    2 + 2 * captured.len()
+                ));
+                load_number(
+                    &mut self.text,
+                    "v4",
+                    self.layout.function_closure(*function),
+                );
+                self.line("SETTAG v4, PTR");
+                self.line("LD v5, v4, 0");
+                self.line("ST v5, v2, 0");
+                self.line("LD v5, v4, 1");
+                self.line("ST v5, v2, 1");
+                self.fill_fields(captured, 1);
+                self.line("SETTAG v2, CLOSURE");
+                self.store("v2", slot);
+            }
+            Value::Field { object, index } => {
+                self.load("v2", object);
+                self.line("CSRR v3, SP");
+                self.at_object("v2", &format!("LDS v4, {index}"));
+                self.store("v4", slot);
+            }
+            Value::SetField {
+                object,
+                index,
+                value,
+            } => {
+                self.load("v2", object);
+                self.load("v4", value);
+                self.line("CSRR v3, SP");
+                self.at_object("v2", &format!("STS v4, {index}"));
+                self.store_unit(slot);
+            }
+            Value::LoadCaptured(index) => {
+                self.line("CSRR v3, SP");
+                self.at_object("v6", &format!("LDS v4, {}", index + 1));
+                self.store("v4", slot);
+            }
+            Value::SetCaptured { index, value } => {
+                self.load("v4", value);
+                self.line("CSRR v3, SP");
+                self.at_object("v6", &format!("STS v4, {}", index + 1));
+                self.store_unit(slot);
+            }
+            Value::CurrentClosure => self.store("v6", slot),
+            Value::LoadGlobal(global) => {
+                load_number(&mut self.text, "v2", self.layout.global(global.0));
+                self.line("CSRR v3, SP");
+                self.at_object("v2", "LDS v4, 0");
+                self.store("v4", slot);
+            }
+            Value::StoreGlobal(global, value) => {
+                self.load("v4", value);
+                load_number(&mut self.text, "v2", self.layout.global(global.0));
+                self.line("CSRR v3, SP");
+                self.at_object("v2", "STS v4, 0");
+                self.store_unit(slot);
+            }
+            Value::Perform { effect, argument } => {
+                self.load("v0", argument);
+                self.line(&format!("PERF {}, {}, v0", effect.family, effect.op));
+                self.store("v0", slot);
+            }
+            Value::Resume {
+                shallow,
+                continuation,
+                value,
+            } => {
+                self.load("v0", value);
+                self.load("v1", continuation);
+                let routine = if *shallow { "__resumes" } else { "__resume" };
+                load_number(&mut self.text, "v7", self.layout.routine(routine));
+                self.line("SETTAG v7, CLOSURE");
+                self.line("CALL v7, v0");
+                self.store("v0", slot);
+            }
+            Value::Uninstall(effects) => {
+                for effect in effects {
+                    self.line(&format!("UNIN {}, {}", effect.family, effect.op));
+                }
+                self.store_unit(slot);
+            }
+            Value::Block(term) => {
+                let join = self.fresh_label("join");
+                self.term(
+                    term,
+                    &Context::Into {
+                        slot,
+                        join: join.clone(),
+                    },
+                );
+                let _ = writeln!(self.text, "{join}:");
+            }
+        }
+    }
+
+    fn store_unit(&mut self, slot: Option<u8>) {
+        if slot.is_some() {
+            self.load("v2", &Atom::Unit);
+            self.store("v2", slot);
+        }
+    }
+
+    /// Stores atoms into the tagged slots of the object in v2, from slot
+    /// `first` on.
+    fn fill_fields(&mut self, fields: &[Atom], first: usize) {
+        if fields.is_empty() {
+            return;
+        }
+        self.line("CSRR v3, SP");
+        for (index, field) in fields.iter().enumerate() {
+            self.load("v4", field);
+            self.at_object("v2", &format!("STS v4, {}", first + index));
+        }
+    }
+
+    fn primitive(&mut self, primitive: Primitive, atoms: &[Atom], slot: Option<u8>) {
+        self.load("v2", &atoms[0]);
+        if let Some(second) = atoms.get(1) {
+            self.load("v3", second);
+        }
+        let simple = match primitive {
+            Primitive::Add => Some("ADD"),
+            Primitive::Subtract => Some("SUB"),
+            Primitive::Multiply => Some("MUL"),
+            Primitive::Divide => Some("DIV"),
+            Primitive::Remainder => Some("REM"),
+            Primitive::Less => Some("SLT"),
+            Primitive::BitAnd => Some("AND"),
+            Primitive::BitOr => Some("OR"),
+            Primitive::BitXor => Some("XOR"),
+            Primitive::ShiftLeft => Some("SHL"),
+            Primitive::ShiftRight => Some("SHR"),
+            Primitive::Equal | Primitive::Not => None,
+        };
+        if let Some(mnemonic) = simple {
+            self.line(&format!("{mnemonic} v2, v2, v3"));
+        } else if primitive == Primitive::Not {
+            self.line("SETTAG v2, INT");
+            self.line("LI v3, 1");
+            self.line("XOR v2, v2, v3");
+            self.line("SETTAG v2, BOOL");
+        } else {
+            let equal = self.fresh_label("equal");
+            let done = self.fresh_label("compared");
+            self.line("SETTAG v2, INT");
+            self.line("SETTAG v3, INT");
+            self.line("SUB v2, v2, v3");
+            self.line(&format!("BZ v2, {equal}"));
+            self.line("LI v2, 0");
+            self.line(&format!("JMP {done}"));
+            let _ = writeln!(self.text, "{equal}:");
+            self.line("LI v2, 1");
+            let _ = writeln!(self.text, "{done}:");
+            self.line("SETTAG v2, BOOL");
+        }
+        self.store("v2", slot);
+    }
+}

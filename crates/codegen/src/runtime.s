@@ -1,0 +1,171 @@
+; The runtime (docs/backend.md, "Runtime"), hand-written, appended to every
+; program. Routines are entered by CALL (arguments in v0, v1), may use
+; v0-v5 and v7 freely, and return with RET, which restores v6.
+
+; __io_print: the bottom handler of IO.print, bound in the effect table as
+; LocalTailResumptive: PERF calls it like CALL with the string in v0. It
+; sends each byte to the UART through the effect (2, 0) (Remote) and
+; returns (). It must keep v2-v5, which PERF promises survive; it uses
+; v0, v1, v6 and v7 only.
+__io_print:
+    LD v1, v0, 0              ; the length
+    MOV v7, v0                ; the cursor, at the size word
+    LI v0, 1
+.Lio_print_loop:
+    BZ v1, .Lio_print_done
+    INC v7, v7, 1
+    LD v6, v7, 0
+    PERF family=2, op=0, v6
+    SUB v1, v1, v0
+    JMP .Lio_print_loop
+.Lio_print_done:
+    LI v0, 0
+    SETTAG v0, UNIT
+    RET v0
+
+; __resume: a non-tail `resume k v` (k in v1, v in v0). RESU copies the
+; continuation's stack slice below this call's frame, so when the resumed
+; computation returns through its prompt, it returns from this call.
+__resume:
+    RESU v1, v0
+
+; __resumes: a non-tail shallow `invoke k v`.
+__resumes:
+    RESUS v1, v0
+
+; __concat: a new string, v0 followed by v1.
+__concat:
+    LD v2, v0, 0              ; length of the first
+    LD v3, v1, 0              ; length of the second
+    ADD v4, v2, v3
+    ALLOC v4, STRING, 15      ; v4: the size word of the result
+    MOV v5, v4
+    LI v7, 1
+.Lconcat_first:
+    BZ v2, .Lconcat_second
+    INC v0, v0, 1
+    INC v4, v4, 1
+    LD v6, v0, 0
+    ST v6, v4, 0
+    SUB v2, v2, v7
+    JMP .Lconcat_first
+.Lconcat_second:
+    BZ v3, .Lconcat_done
+    INC v1, v1, 1
+    INC v4, v4, 1
+    LD v6, v1, 0
+    ST v6, v4, 0
+    SUB v3, v3, v7
+    JMP .Lconcat_second
+.Lconcat_done:
+    RET v5
+
+; __string_of_int: the decimal text of the INT in v0 ("-" first when
+; negative; -32768 works, as digits are taken from the negative value).
+__string_of_int:
+    LI v7, 10
+    MOV v1, v0
+    LI v2, 0                  ; the number of digits
+    LI v3, 1
+.Lsoi_count:
+    ADD v2, v2, v3
+    DIV v1, v1, v7
+    BZ v1, .Lsoi_counted
+    JMP .Lsoi_count
+.Lsoi_counted:
+    LI v5, 0
+    SLT v4, v0, v5            ; BOOL: negative
+    BZ v4, .Lsoi_allocate
+    ADD v2, v2, v3            ; room for the sign
+.Lsoi_allocate:
+    MOV v5, v2
+    ALLOC v5, STRING, 15      ; v5: the size word of the result
+    MOV v6, v5
+    SETTAG v6, INT
+    ADD v6, v6, v2
+    SETTAG v6, PTR            ; v6: the last character
+    LI v2, 48                 ; '0'
+.Lsoi_digit:
+    REM v1, v0, v7
+    BZ v4, .Lsoi_positive
+    SUB v1, v2, v1            ; '0' - (a remainder <= 0)
+    JMP .Lsoi_store
+.Lsoi_positive:
+    ADD v1, v2, v1
+.Lsoi_store:
+    ST v1, v6, 0
+    DEC v6, v6, 1
+    DIV v0, v0, v7
+    BZ v0, .Lsoi_sign
+    JMP .Lsoi_digit
+.Lsoi_sign:
+    BZ v4, .Lsoi_done
+    LI v1, 45                 ; '-'
+    ST v1, v6, 0
+.Lsoi_done:
+    RET v5
+
+; __equal: BOOL, whether v0 and v1 are equal: the same tag and value, UNIT
+; always, strings byte by byte. Other heap values stop the run with the
+; effect (0xE, 14): structural equality on them is not supported yet.
+__equal:
+    ENTER 2
+    STS v0, 0
+    STS v1, 1
+    CSRR v2, SP
+    SETTAG v2, PTR
+    LD v3, v2, 1              ; the tag of v0
+    LD v4, v2, 3              ; the tag of v1
+    SUB v5, v3, v4
+    BZ v5, .Lequal_same_tag
+    JMP .Lequal_false
+.Lequal_same_tag:
+    LI v5, 4                  ; UNIT
+    SUB v5, v3, v5
+    BZ v5, .Lequal_true
+    LD v4, v2, 0
+    LD v5, v2, 2
+    SUB v5, v4, v5
+    BZ v5, .Lequal_true       ; the same value (or the same object)
+    LI v5, 1                  ; PTR
+    SUB v5, v3, v5
+    BZ v5, .Lequal_pointer
+    JMP .Lequal_false
+.Lequal_pointer:
+    LD v5, v0, -1             ; the header
+    LI v7, 15
+    AND v5, v5, v7            ; its layout
+    LI v7, 5                  ; STRING
+    SUB v5, v5, v7
+    BZ v5, .Lequal_string
+    LI v0, 0
+    PERF family=14, op=14, v0 ; structural equality on records and sums
+.Lequal_string:
+    LD v3, v0, 0
+    LD v4, v1, 0
+    SUB v5, v3, v4
+    BZ v5, .Lequal_bytes
+    JMP .Lequal_false
+.Lequal_bytes:
+    LI v7, 1
+.Lequal_byte:
+    BZ v3, .Lequal_true
+    INC v0, v0, 1
+    INC v1, v1, 1
+    LD v4, v0, 0
+    LD v5, v1, 0
+    SUB v4, v4, v5
+    BZ v4, .Lequal_next
+    JMP .Lequal_false
+.Lequal_next:
+    SUB v3, v3, v7
+    JMP .Lequal_byte
+.Lequal_true:
+    LI v0, 1
+    JMP .Lequal_end
+.Lequal_false:
+    LI v0, 0
+.Lequal_end:
+    SETTAG v0, BOOL
+    LEAVE 2
+    RET v0

@@ -1,0 +1,92 @@
+//! The CML compiler driver: source text to a checked module, the IR, the
+//! assembly and the image (`docs/backend.md`).
+//!
+//! Input: CML source text. Output: a [`Compiled`] program (the assembly
+//! text, with the CML source interleaved as comments, and the image), or
+//! every problem as [`Diagnostic`]s whose spans point into the source
+//! (file 0): syntax errors, check errors, constructs the back end cannot
+//! lower yet. Warnings of the checker come back with a successful result.
+//!
+//! This crate only sequences the stages; it must not know what any of
+//! them does inside, nor touch files or terminals.
+
+#![forbid(unsafe_code)]
+
+use cml_asm::{assemble, AssembleOptions};
+use cml_diagnostics::{Diagnostic, Severity};
+use cml_image::Image;
+use cml_isa::IsaVersion;
+
+/// A compiled program.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    /// The generated assembly.
+    pub assembly: String,
+    /// The assembled image.
+    pub image: Image,
+    /// The checker's warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Compiles CML source to an image.
+pub fn compile(source: &str) -> Result<Compiled, Vec<Diagnostic>> {
+    let parsed = cml_syntax::parse(source);
+    if !parsed.errors.is_empty() {
+        return Err(parsed
+            .errors
+            .iter()
+            .map(|error| error.to_diagnostic(0))
+            .collect());
+    }
+    let (checked, declarations) = cml_check::check_module_for_backend(&parsed.module);
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = checked
+        .errors
+        .iter()
+        .map(|error| error.to_diagnostic(0))
+        .partition(|diagnostic| diagnostic.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let program = cml_lower::lower_module(&parsed.module, &declarations).map_err(|errors| {
+        errors
+            .iter()
+            .map(|error| error.to_diagnostic(0))
+            .collect::<Vec<_>>()
+    })?;
+    let assembly = cml_codegen::generate(&program, Some(source)).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|error| {
+                let diagnostic = Diagnostic::error(error.message).with_code("backend::limit");
+                match error.span {
+                    Some(span) => diagnostic.with_primary(0, span, "in this function"),
+                    None => diagnostic,
+                }
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let options = AssembleOptions {
+        isa: IsaVersion::V0_5,
+    };
+    let assembled = assemble(&assembly, &options).map_err(|errors| {
+        let mut diagnostics =
+            vec![
+                Diagnostic::error("the generated assembly does not assemble (a back-end bug)")
+                    .with_code("backend::internal")
+                    .with_note(format!(
+                        "{} assembler errors; `cml build --emit asm` shows the assembly",
+                        errors.len()
+                    )),
+            ];
+        diagnostics.extend(errors.into_iter().map(|mut error| {
+            error.labels.clear();
+            error
+        }));
+        diagnostics
+    })?;
+    Ok(Compiled {
+        assembly,
+        image: assembled.image,
+        warnings,
+    })
+}

@@ -1,0 +1,345 @@
+//! The back end's intermediate representation (`docs/backend.md`).
+//!
+//! Input: built by `cml-lower` from a checked CML module. Output: read by
+//! `cml-codegen`, which turns it into assembly. A [`Program`] is static
+//! strings, global cells and [`Function`]s; a function body is a [`Term`]
+//! in A-normal form: every operand is an [`Atom`] (a local or a constant),
+//! every intermediate result is bound by [`Term::Let`], closures are
+//! already converted (a function reads its captured variables with
+//! [`Value::LoadCaptured`]) and pattern matches are already decision trees
+//! ([`Term::Switch`], [`Term::If`]) whose arm bodies are join blocks
+//! ([`Term::Blocks`], [`Term::Jump`]).
+//!
+//! This crate must not know CML syntax (spans are plain byte ranges), nor
+//! registers, instructions or addresses.
+
+#![forbid(unsafe_code)]
+
+use std::ops::Range;
+
+/// A byte range in the CML source, for diagnostics and source comments.
+pub type Span = Range<usize>;
+
+/// A local variable of one function (a frame slot, once code is made).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocalId(pub u32);
+
+/// A function of the program (its index in [`Program::functions`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FunctionId(pub u32);
+
+/// A join block of one function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlockId(pub u32);
+
+/// A global cell (a top-level value), its index in [`Program::globals`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GlobalId(pub u32);
+
+/// A string literal, its index in [`Program::strings`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StringId(pub u32);
+
+/// An effect operation's hardware name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Effect {
+    /// The family, 0 to 15.
+    pub family: u8,
+    /// The operation, 0 to 15.
+    pub op: u8,
+}
+
+/// An operand: a local or a constant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Atom {
+    /// A local variable.
+    Local(LocalId),
+    /// An `int` (16 bits, as a bit pattern).
+    Int(i16),
+    /// A `bool`.
+    Bool(bool),
+    /// `()`.
+    Unit,
+    /// A string literal (a static STRING object).
+    String(StringId),
+    /// The static closure of a function that captures nothing.
+    StaticClosure(FunctionId),
+    /// A constant constructor: a static SUM object with this variant.
+    Constant(u8),
+}
+
+/// An operation on integers (and booleans) done by one instruction or a
+/// few.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Primitive {
+    /// Wrapping `+`.
+    Add,
+    /// Wrapping `-`.
+    Subtract,
+    /// Wrapping `*`.
+    Multiply,
+    /// `/`, rounding toward zero.
+    Divide,
+    /// `mod`, with the sign of the dividend.
+    Remainder,
+    /// Signed `<`, giving a `bool`.
+    Less,
+    /// `==` on values of one immediate kind (INT, BOOL, UNIT): a `bool`.
+    Equal,
+    /// `not`.
+    Not,
+    /// `land`.
+    BitAnd,
+    /// `lor`.
+    BitOr,
+    /// `lxor`.
+    BitXor,
+    /// `lsl`.
+    ShiftLeft,
+    /// `lsr`.
+    ShiftRight,
+}
+
+/// A routine of the hand-written runtime.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runtime {
+    /// `^`: a new string, the two concatenated.
+    Concat,
+    /// The decimal text of an `int`.
+    StringOfInt,
+    /// Structural `==` on two values of any one type.
+    Equal,
+}
+
+/// What kind of heap object an allocation makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// A tuple, a record or a `ref` cell (layout RECORD).
+    Record,
+    /// A constructor with fields (layout SUM) and its variant number.
+    Sum(u8),
+}
+
+/// A computation that yields one value, bound by [`Term::Let`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// The atom itself.
+    Atom(Atom),
+    /// An arithmetic or logical operation.
+    Primitive(Primitive, Vec<Atom>),
+    /// A call of a runtime routine.
+    Runtime(Runtime, Vec<Atom>),
+    /// A call of a closure with its n-ary entry (one argument per
+    /// parameter; an unknown function value takes exactly one).
+    Call {
+        /// The closure.
+        callee: Atom,
+        /// The arguments (1 to 6).
+        arguments: Vec<Atom>,
+    },
+    /// A new heap object holding these fields.
+    Allocate {
+        /// Its kind.
+        kind: ObjectKind,
+        /// Its fields, in order.
+        fields: Vec<Atom>,
+    },
+    /// A new closure of `function` capturing these values.
+    MakeClosure {
+        /// The code.
+        function: FunctionId,
+        /// The captured values, in the function's order.
+        captured: Vec<Atom>,
+    },
+    /// Field `index` of a record, tuple or constructor.
+    Field {
+        /// The object.
+        object: Atom,
+        /// The field's position.
+        index: usize,
+    },
+    /// Overwrites a field; yields `()`.
+    SetField {
+        /// The object.
+        object: Atom,
+        /// The field's position.
+        index: usize,
+        /// The new value.
+        value: Atom,
+    },
+    /// Captured variable `index` of the running function's closure.
+    LoadCaptured(usize),
+    /// Overwrites captured variable `index` of the running function's
+    /// closure (a handler's state); yields `()`.
+    SetCaptured {
+        /// Which.
+        index: usize,
+        /// The new value.
+        value: Atom,
+    },
+    /// The running function's own closure.
+    CurrentClosure,
+    /// The value of a global cell.
+    LoadGlobal(GlobalId),
+    /// Sets a global cell; yields `()`.
+    StoreGlobal(GlobalId, Atom),
+    /// `perform`: the value the handler resumes with.
+    Perform {
+        /// The operation.
+        effect: Effect,
+        /// Its argument.
+        argument: Atom,
+    },
+    /// A non-tail `resume`/`invoke`: the answer of the resumed computation.
+    Resume {
+        /// Shallow `invoke` (RESUS) rather than RESU.
+        shallow: bool,
+        /// The continuation.
+        continuation: Atom,
+        /// The value delivered to the perform site.
+        value: Atom,
+    },
+    /// Removes the frames a handler run installed (its normal exit);
+    /// yields `()`.
+    Uninstall(Vec<Effect>),
+    /// A term whose [`Term::Return`]s give the value (a non-tail `if` or
+    /// `match`).
+    Block(Box<Term>),
+}
+
+/// A term: what a function body, a branch or a block is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Term {
+    /// Computes `value`, binds it to `local` (if kept), continues.
+    Let {
+        /// The local bound, or `None` when the value is not used.
+        local: Option<LocalId>,
+        /// The computation.
+        value: Value,
+        /// The source it comes from, for source comments.
+        span: Option<Span>,
+        /// What follows.
+        body: Box<Term>,
+    },
+    /// The value of the term.
+    Return(Atom),
+    /// A call whose value is the term's value.
+    TailCall {
+        /// The closure.
+        callee: Atom,
+        /// The arguments.
+        arguments: Vec<Atom>,
+    },
+    /// A `resume` whose value is the term's value.
+    TailResume {
+        /// Shallow `invoke` (RESUS).
+        shallow: bool,
+        /// The continuation.
+        continuation: Atom,
+        /// The value delivered.
+        value: Atom,
+    },
+    /// A two-way branch on a `bool`.
+    If {
+        /// The condition.
+        condition: Atom,
+        /// When true.
+        then_branch: Box<Term>,
+        /// When false.
+        else_branch: Box<Term>,
+    },
+    /// A branch on the variant of a constructed value.
+    Switch {
+        /// The value (a PTR to a SUM object).
+        scrutinee: Atom,
+        /// How many constructors its type has (the jump table's length).
+        variant_count: u8,
+        /// The variants handled, each with its term.
+        cases: Vec<(u8, Term)>,
+        /// For every other variant.
+        default: Option<Box<Term>>,
+    },
+    /// `body`, in which [`Term::Jump`]s go to the blocks.
+    Blocks {
+        /// The term that jumps.
+        body: Box<Term>,
+        /// The blocks, each ending the term as a whole does.
+        blocks: Vec<(BlockId, Term)>,
+    },
+    /// Continues with a block of an enclosing [`Term::Blocks`].
+    Jump(BlockId),
+    /// A match with no arm for the value: stops the run.
+    Fail(Span),
+}
+
+/// How a function is entered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FunctionKind {
+    /// By CALL or TCALL: parameters in v0-v5, closure in v6.
+    Ordinary,
+    /// By a handler's dispatch: v0 the operation's argument, v1 the
+    /// continuation, v6 the handler closure, sp the prompt.
+    Clause,
+    /// A handler's run routine: installs a frame for each operation,
+    /// pointing at its clause, before anything else (so the prompt is the
+    /// sp at entry), then runs the body.
+    HandlerRun {
+        /// Each operation handled and its clause function.
+        clauses: Vec<(Effect, FunctionId)>,
+    },
+}
+
+/// A function: code with a frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Function {
+    /// Its name, for labels and traces.
+    pub name: String,
+    /// How it is entered.
+    pub kind: FunctionKind,
+    /// Its parameters, in argument order.
+    pub parameters: Vec<LocalId>,
+    /// How many variables its closure captures.
+    pub captured_count: usize,
+    /// How many locals the body uses (ids 0..local_count).
+    pub local_count: u32,
+    /// Its body.
+    pub body: Term,
+    /// Where it is in the source.
+    pub span: Option<Span>,
+}
+
+/// One line of the effect manifest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManifestEntry {
+    /// The effect's name.
+    pub effect_name: String,
+    /// The operation's name.
+    pub operation_name: String,
+    /// Its number.
+    pub effect: Effect,
+}
+
+/// A whole program.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Program {
+    /// Every function; [`FunctionId`] indexes this.
+    pub functions: Vec<Function>,
+    /// String literals; [`StringId`] indexes this.
+    pub strings: Vec<Vec<u8>>,
+    /// The names of the global cells; [`GlobalId`] indexes this.
+    pub globals: Vec<String>,
+    /// The function the program starts with (one `()` parameter): it sets
+    /// the globals and calls `main`.
+    pub entry: Option<FunctionId>,
+    /// Every effect operation and its number.
+    pub manifest: Vec<ManifestEntry>,
+    /// The operation the bottom console handler serves (`IO.print`).
+    pub console_print: Option<Effect>,
+}
+
+impl Program {
+    /// The function with this id.
+    pub fn function(&self, id: FunctionId) -> &Function {
+        &self.functions[id.0 as usize]
+    }
+}

@@ -1,0 +1,625 @@
+//! Expressions to A-normal form: [`Lowerer::lower_value`] appends the
+//! `let`s that compute an expression to a [`Sequence`] and returns the
+//! atom holding its value; [`Lowerer::lower_tail`] makes the term whose
+//! value is the expression's, with calls and resumes in tail position
+//! left as tail calls and tail resumes.
+//!
+//! Evaluation order is left to right: a function before its arguments,
+//! fields in the order written.
+
+use cml_ir::{Atom, ObjectKind, Primitive, Runtime, Span, Term, Value};
+use cml_syntax::ast::{self, BinaryOperator, Expr, LiteralValue, UnaryOperator};
+
+use crate::builder::Sequence;
+use crate::patterns::ArmSource;
+use crate::{function_shape, Lowerer};
+
+impl Lowerer<'_> {
+    /// The term whose value is `expr`'s.
+    pub(crate) fn lower_tail(&mut self, expr: &Expr) -> Term {
+        let mut sequence = Sequence::default();
+        let tail = self.tail_into(expr, &mut sequence);
+        sequence.finish(tail)
+    }
+
+    fn tail_into(&mut self, expr: &Expr, sequence: &mut Sequence) -> Term {
+        match expr {
+            Expr::Annotated(inner, _, _) => self.tail_into(inner, sequence),
+            Expr::If {
+                condition,
+                then_branch,
+                else_branch,
+                ..
+            } => {
+                let condition = self.lower_value(condition, sequence);
+                let then_branch = self.lower_tail(then_branch);
+                let else_branch = match else_branch {
+                    Some(branch) => self.lower_tail(branch),
+                    None => Term::Return(Atom::Unit),
+                };
+                Term::If {
+                    condition,
+                    then_branch: Box::new(then_branch),
+                    else_branch: Box::new(else_branch),
+                }
+            }
+            Expr::Let {
+                recursive,
+                bindings,
+                body,
+                ..
+            } => {
+                let mark = self.scopes.mark();
+                self.lower_let_bindings(*recursive, bindings, sequence);
+                let term = self.tail_into(body, sequence);
+                self.scopes.truncate(mark);
+                term
+            }
+            Expr::Sequence(first, second, _) => {
+                self.discard(first, sequence);
+                self.tail_into(second, sequence)
+            }
+            Expr::Match {
+                scrutinee,
+                arms,
+                span,
+            } => {
+                let scrutinee = self.lower_value(scrutinee, sequence);
+                let arms: Vec<ArmSource> = arms
+                    .iter()
+                    .map(|arm| ArmSource {
+                        pattern: &arm.pattern,
+                        guard: arm.guard.as_ref(),
+                        body: &arm.body,
+                    })
+                    .collect();
+                self.lower_match(scrutinee, &arms, span)
+            }
+            Expr::Binary(BinaryOperator::And, left, right, _) => {
+                let condition = self.lower_value(left, sequence);
+                Term::If {
+                    condition,
+                    then_branch: Box::new(self.lower_tail(right)),
+                    else_branch: Box::new(Term::Return(Atom::Bool(false))),
+                }
+            }
+            Expr::Binary(BinaryOperator::Or, left, right, _) => {
+                let condition = self.lower_value(left, sequence);
+                Term::If {
+                    condition,
+                    then_branch: Box::new(Term::Return(Atom::Bool(true))),
+                    else_branch: Box::new(self.lower_tail(right)),
+                }
+            }
+            Expr::Apply {
+                function,
+                arguments,
+                span,
+            } => {
+                let value = self.lower_apply(function, arguments, span, sequence);
+                self.value_to_tail(value, span, sequence)
+            }
+            Expr::With {
+                handler,
+                body,
+                span,
+            } => {
+                let value = self.lower_with(handler, body, span, sequence);
+                self.value_to_tail(value, span, sequence)
+            }
+            Expr::Resume {
+                kind: _,
+                continuation,
+                value,
+                ..
+            } => {
+                let continuation = self.lower_value(continuation, sequence);
+                let value = self.lower_value(value, sequence);
+                Term::TailResume {
+                    shallow: false,
+                    continuation,
+                    value,
+                }
+            }
+            _ => {
+                let atom = self.lower_value(expr, sequence);
+                Term::Return(atom)
+            }
+        }
+    }
+
+    fn value_to_tail(&mut self, value: Value, span: &Span, sequence: &mut Sequence) -> Term {
+        match value {
+            Value::Call { callee, arguments } => Term::TailCall { callee, arguments },
+            Value::Atom(atom) => Term::Return(atom),
+            other => {
+                let atom = self.bind(other, span, sequence);
+                Term::Return(atom)
+            }
+        }
+    }
+
+    /// Binds a value to a fresh local (an atom stays as it is).
+    pub(crate) fn bind(&mut self, value: Value, span: &Span, sequence: &mut Sequence) -> Atom {
+        match value {
+            Value::Atom(atom) => atom,
+            other => {
+                let local = self.scopes.builder().fresh_local();
+                sequence.push(Some(local), other, Some(span.clone()));
+                Atom::Local(local)
+            }
+        }
+    }
+
+    /// Evaluates `expr` for its effects only.
+    fn discard(&mut self, expr: &Expr, sequence: &mut Sequence) {
+        let value = match expr {
+            Expr::Apply {
+                function,
+                arguments,
+                span,
+            } => self.lower_apply(function, arguments, span, sequence),
+            Expr::Perform { .. } | Expr::Assign { .. } => {
+                match self.lower_effect_value(expr, sequence) {
+                    Some(value) => value,
+                    None => return,
+                }
+            }
+            _ => {
+                self.lower_value(expr, sequence);
+                return;
+            }
+        };
+        if !matches!(value, Value::Atom(_)) {
+            sequence.push(None, value, Some(expr.span()));
+        }
+    }
+
+    /// The value of a `perform` or an assignment, not yet bound.
+    fn lower_effect_value(&mut self, expr: &Expr, sequence: &mut Sequence) -> Option<Value> {
+        match expr {
+            Expr::Perform {
+                operation,
+                argument,
+                extra_arguments,
+                span,
+            } => {
+                if !extra_arguments.is_empty() {
+                    self.unsupported("an operation with several arguments", span.clone());
+                    return None;
+                }
+                let argument = match argument {
+                    Some(argument) => self.lower_value(argument, sequence),
+                    None => Atom::Unit,
+                };
+                let (_, effect) = self.operation(operation)?;
+                Some(Value::Perform { effect, argument })
+            }
+            Expr::Assign {
+                target,
+                field,
+                value,
+                ..
+            } => {
+                let object = self.lower_value(target, sequence);
+                let value = self.lower_value(value, sequence);
+                let index = self.field_index(field)?;
+                Some(Value::SetField {
+                    object,
+                    index,
+                    value,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The local `let` bindings of an expression, bound in scope.
+    pub(crate) fn lower_let_bindings(
+        &mut self,
+        recursive: bool,
+        bindings: &[ast::Binding],
+        sequence: &mut Sequence,
+    ) {
+        if bindings
+            .iter()
+            .all(|binding| function_shape(binding).is_some())
+        {
+            self.lower_local_functions(recursive, bindings, sequence);
+            return;
+        }
+        for binding in bindings {
+            if binding.mutable {
+                self.unsupported("`let mutable`", binding.span.clone());
+                continue;
+            }
+            if recursive {
+                self.unsupported(
+                    "`let rec` of a value that is not a function",
+                    binding.span.clone(),
+                );
+                continue;
+            }
+            let atom = self.lower_value(&binding.body, sequence);
+            self.bind_irrefutable(&binding.pattern, atom, sequence);
+        }
+    }
+
+    /// Appends the computation of `expr` and returns the atom of its value.
+    pub(crate) fn lower_value(&mut self, expr: &Expr, sequence: &mut Sequence) -> Atom {
+        let span = expr.span();
+        match expr {
+            Expr::Literal(literal) => self.literal(&literal.value),
+            Expr::Annotated(inner, _, _) => self.lower_value(inner, sequence),
+            Expr::Variable(path) => match self.resolve_name(path) {
+                Some(variable) => self.variable_value(&variable, &span, sequence),
+                None => Atom::Unit,
+            },
+            Expr::Constructor(path) => {
+                let value = self.lower_construction(path, &[], &span, sequence);
+                self.bind(value, &span, sequence)
+            }
+            Expr::Apply {
+                function,
+                arguments,
+                ..
+            } => {
+                let value = self.lower_apply(function, arguments, &span, sequence);
+                self.bind(value, &span, sequence)
+            }
+            Expr::Lambda {
+                parameters, body, ..
+            } => self.lower_lambda(parameters, body, &span, sequence),
+            Expr::Let {
+                recursive,
+                bindings,
+                body,
+                ..
+            } => {
+                let mark = self.scopes.mark();
+                self.lower_let_bindings(*recursive, bindings, sequence);
+                let atom = self.lower_value(body, sequence);
+                self.scopes.truncate(mark);
+                atom
+            }
+            Expr::If { .. }
+            | Expr::Match { .. }
+            | Expr::Binary(BinaryOperator::And | BinaryOperator::Or, _, _, _) => {
+                let term = self.lower_tail(expr);
+                self.bind(Value::Block(Box::new(term)), &span, sequence)
+            }
+            Expr::Sequence(first, second, _) => {
+                self.discard(first, sequence);
+                self.lower_value(second, sequence)
+            }
+            Expr::Tuple(elements, _) => {
+                let fields = elements
+                    .iter()
+                    .map(|element| self.lower_value(element, sequence))
+                    .collect();
+                self.bind(
+                    Value::Allocate {
+                        kind: ObjectKind::Record,
+                        fields,
+                    },
+                    &span,
+                    sequence,
+                )
+            }
+            Expr::List(elements, _) => self.lower_list(elements, &span, sequence),
+            Expr::Record { fields, .. } => self.lower_record(fields, &span, sequence),
+            Expr::RecordUpdate { base, fields, .. } => {
+                self.lower_record_update(base, fields, &span, sequence)
+            }
+            Expr::Field(object, field, _) => {
+                let object = self.lower_value(object, sequence);
+                match self.field_index(field) {
+                    Some(index) => self.bind(Value::Field { object, index }, &span, sequence),
+                    None => Atom::Unit,
+                }
+            }
+            Expr::Perform { .. } | Expr::Assign { .. } => {
+                match self.lower_effect_value(expr, sequence) {
+                    Some(value) => self.bind(value, &span, sequence),
+                    None => Atom::Unit,
+                }
+            }
+            Expr::Binary(operator, left, right, _) => {
+                self.lower_binary(*operator, left, right, &span, sequence)
+            }
+            Expr::Unary(operator, operand, _) => {
+                let operand = self.lower_value(operand, sequence);
+                let value = match operator {
+                    UnaryOperator::Negate => {
+                        Value::Primitive(Primitive::Subtract, vec![Atom::Int(0), operand])
+                    }
+                    UnaryOperator::Not => Value::Primitive(Primitive::Not, vec![operand]),
+                    UnaryOperator::Deref => Value::Field {
+                        object: operand,
+                        index: 0,
+                    },
+                };
+                self.bind(value, &span, sequence)
+            }
+            Expr::Resume {
+                continuation,
+                value,
+                ..
+            } => {
+                let continuation = self.lower_value(continuation, sequence);
+                let value = self.lower_value(value, sequence);
+                let resume = Value::Resume {
+                    shallow: false,
+                    continuation,
+                    value,
+                };
+                self.bind(resume, &span, sequence)
+            }
+            Expr::Handler(clauses, _) => self.lower_handler_literal(clauses, &span, sequence),
+            Expr::With { handler, body, .. } => {
+                let value = self.lower_with(handler, body, &span, sequence);
+                self.bind(value, &span, sequence)
+            }
+            Expr::Handle { .. } => self.unsupported_atom("shallow `handle ... with`", span),
+            Expr::WithRegion { .. } => self.unsupported_atom("`with region`", span),
+            Expr::Unsafe(..) => self.unsupported_atom("`unsafe`", span),
+            Expr::Loop(..) => self.unsupported_atom("`loop`", span),
+            Expr::Reify(..) => self.unsupported_atom("`reify`", span),
+            Expr::AssignVariable { .. } => {
+                self.unsupported_atom("assignment to a `let mutable` variable", span)
+            }
+            Expr::Error(_) => Atom::Unit,
+        }
+    }
+
+    fn unsupported_atom(&mut self, what: &str, span: Span) -> Atom {
+        self.unsupported(what, span);
+        Atom::Unit
+    }
+
+    fn literal(&mut self, value: &LiteralValue) -> Atom {
+        match value {
+            LiteralValue::Integer(number) => Atom::Int((*number as u16) as i16),
+            LiteralValue::Char(byte) => Atom::Int(*byte as i16),
+            LiteralValue::String(text) => Atom::String(self.string(text.as_bytes())),
+            LiteralValue::Bool(value) => Atom::Bool(*value),
+            LiteralValue::Unit => Atom::Unit,
+        }
+    }
+
+    fn lower_binary(
+        &mut self,
+        operator: BinaryOperator,
+        left: &Expr,
+        right: &Expr,
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Atom {
+        let immediate = is_immediate(left) || is_immediate(right);
+        let a = self.lower_value(left, sequence);
+        let b = self.lower_value(right, sequence);
+        let primitive = |primitive, a, b| Value::Primitive(primitive, vec![a, b]);
+        let value = match operator {
+            BinaryOperator::Add => primitive(Primitive::Add, a, b),
+            BinaryOperator::Subtract => primitive(Primitive::Subtract, a, b),
+            BinaryOperator::Multiply => primitive(Primitive::Multiply, a, b),
+            BinaryOperator::Divide => primitive(Primitive::Divide, a, b),
+            BinaryOperator::Modulo => primitive(Primitive::Remainder, a, b),
+            BinaryOperator::BitAnd => primitive(Primitive::BitAnd, a, b),
+            BinaryOperator::BitOr => primitive(Primitive::BitOr, a, b),
+            BinaryOperator::BitXor => primitive(Primitive::BitXor, a, b),
+            BinaryOperator::ShiftLeft => primitive(Primitive::ShiftLeft, a, b),
+            BinaryOperator::ShiftRight => primitive(Primitive::ShiftRight, a, b),
+            BinaryOperator::Less => primitive(Primitive::Less, a, b),
+            BinaryOperator::Greater => primitive(Primitive::Less, b, a),
+            BinaryOperator::LessEqual => {
+                let less = self.bind(primitive(Primitive::Less, b, a), span, sequence);
+                Value::Primitive(Primitive::Not, vec![less])
+            }
+            BinaryOperator::GreaterEqual => {
+                let less = self.bind(primitive(Primitive::Less, a, b), span, sequence);
+                Value::Primitive(Primitive::Not, vec![less])
+            }
+            BinaryOperator::Equal | BinaryOperator::NotEqual => {
+                let equal = if immediate {
+                    primitive(Primitive::Equal, a, b)
+                } else {
+                    Value::Runtime(Runtime::Equal, vec![a, b])
+                };
+                if operator == BinaryOperator::Equal {
+                    equal
+                } else {
+                    let equal = self.bind(equal, span, sequence);
+                    Value::Primitive(Primitive::Not, vec![equal])
+                }
+            }
+            BinaryOperator::Concat => Value::Runtime(Runtime::Concat, vec![a, b]),
+            BinaryOperator::Cons => match self.list_constructors() {
+                Some((_, cons)) => Value::Allocate {
+                    kind: ObjectKind::Sum(cons),
+                    fields: vec![a, b],
+                },
+                None => return Atom::Unit,
+            },
+            BinaryOperator::SetRef => Value::SetField {
+                object: a,
+                index: 0,
+                value: b,
+            },
+            BinaryOperator::And | BinaryOperator::Or => unreachable!("lowered as a branch"),
+        };
+        self.bind(value, span, sequence)
+    }
+
+    /// The variants of `Nil` and `Cons`.
+    pub(crate) fn list_constructors(&mut self) -> Option<(u8, u8)> {
+        let nil = self
+            .declarations
+            .constructors
+            .get("Nil")
+            .map(|info| info.index as u8);
+        let cons = self
+            .declarations
+            .constructors
+            .get("Cons")
+            .map(|info| info.index as u8);
+        match (nil, cons) {
+            (Some(nil), Some(cons)) => Some((nil, cons)),
+            _ => {
+                self.errors.push(crate::LowerError {
+                    message: "list syntax needs the constructors `Nil` and `Cons`".into(),
+                    span: None,
+                    hint: None,
+                });
+                None
+            }
+        }
+    }
+
+    fn lower_list(&mut self, elements: &[Expr], span: &Span, sequence: &mut Sequence) -> Atom {
+        let Some((nil, cons)) = self.list_constructors() else {
+            return Atom::Unit;
+        };
+        let atoms: Vec<Atom> = elements
+            .iter()
+            .map(|element| self.lower_value(element, sequence))
+            .collect();
+        let mut list = Atom::Constant(nil);
+        for atom in atoms.into_iter().rev() {
+            let value = Value::Allocate {
+                kind: ObjectKind::Sum(cons),
+                fields: vec![atom, list],
+            };
+            list = self.bind(value, span, sequence);
+        }
+        list
+    }
+
+    /// The position of a record field in its type's declaration.
+    pub(crate) fn field_index(&mut self, field: &ast::Name) -> Option<usize> {
+        let fields = self.record_fields_of(&field.text);
+        let index = fields.and_then(|fields| fields.iter().position(|name| *name == field.text));
+        if index.is_none() {
+            self.unsupported(&format!("the field `{}`", field.text), field.span.clone());
+        }
+        index
+    }
+
+    /// The fields, in declaration order, of the record type declaring `field`.
+    pub(crate) fn record_fields_of(&self, field: &str) -> Option<Vec<String>> {
+        let type_name = self.declarations.fields.get(field)?;
+        let fields = self.declarations.records.get(type_name)?;
+        Some(fields.iter().map(|info| info.name.clone()).collect())
+    }
+
+    fn lower_record(
+        &mut self,
+        fields: &[(ast::Name, Option<Expr>)],
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Atom {
+        let Some(first) = fields.first() else {
+            return Atom::Unit;
+        };
+        let Some(declared) = self.record_fields_of(&first.0.text) else {
+            return self.unsupported_atom(
+                &format!("the field `{}`", first.0.text),
+                first.0.span.clone(),
+            );
+        };
+        let mut values: Vec<Option<Atom>> = vec![None; declared.len()];
+        for (name, value) in fields {
+            let atom = match value {
+                Some(value) => self.lower_value(value, sequence),
+                None => {
+                    let path = ast::Path {
+                        segments: vec![name.clone()],
+                        span: name.span.clone(),
+                    };
+                    self.lower_value(&Expr::Variable(path), sequence)
+                }
+            };
+            match declared.iter().position(|field| *field == name.text) {
+                Some(index) => values[index] = Some(atom),
+                None => {
+                    return self
+                        .unsupported_atom(&format!("the field `{}`", name.text), name.span.clone())
+                }
+            }
+        }
+        let fields: Vec<Atom> = values
+            .into_iter()
+            .map(|atom| atom.unwrap_or(Atom::Unit))
+            .collect();
+        self.bind(
+            Value::Allocate {
+                kind: ObjectKind::Record,
+                fields,
+            },
+            span,
+            sequence,
+        )
+    }
+
+    fn lower_record_update(
+        &mut self,
+        base: &Expr,
+        fields: &[(ast::Name, Expr)],
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Atom {
+        let base = self.lower_value(base, sequence);
+        let Some((first, _)) = fields.first() else {
+            return base;
+        };
+        let Some(declared) = self.record_fields_of(&first.text) else {
+            return self
+                .unsupported_atom(&format!("the field `{}`", first.text), first.span.clone());
+        };
+        let mut values: Vec<Option<Atom>> = vec![None; declared.len()];
+        for (name, value) in fields {
+            let atom = self.lower_value(value, sequence);
+            if let Some(index) = declared.iter().position(|field| *field == name.text) {
+                values[index] = Some(atom);
+            }
+        }
+        let mut atoms = Vec::new();
+        for (index, value) in values.into_iter().enumerate() {
+            let atom = match value {
+                Some(atom) => atom,
+                None => self.bind(
+                    Value::Field {
+                        object: base.clone(),
+                        index,
+                    },
+                    span,
+                    sequence,
+                ),
+            };
+            atoms.push(atom);
+        }
+        self.bind(
+            Value::Allocate {
+                kind: ObjectKind::Record,
+                fields: atoms,
+            },
+            span,
+            sequence,
+        )
+    }
+}
+
+/// Whether an expression visibly has an immediate type (`int`, `bool`,
+/// `char`, `unit`), so that `==` on it compares values.
+fn is_immediate(expr: &Expr) -> bool {
+    match expr {
+        Expr::Literal(literal) => !matches!(literal.value, LiteralValue::String(_)),
+        Expr::Annotated(inner, _, _) => is_immediate(inner),
+        Expr::Unary(UnaryOperator::Negate | UnaryOperator::Not, _, _) => true,
+        Expr::Binary(operator, _, _, _) => !matches!(
+            operator,
+            BinaryOperator::Concat | BinaryOperator::Cons | BinaryOperator::SetRef
+        ),
+        _ => false,
+    }
+}

@@ -1,0 +1,550 @@
+//! Functions: top-level and local function definitions, lambdas,
+//! applications (saturated calls of known functions, partial
+//! applications, calls of unknown function values), the shared curry
+//! wrappers, constructors used as functions, and the prelude's built-in
+//! functions.
+
+use cml_ir::{Atom, FunctionId, FunctionKind, ObjectKind, Runtime, Span, Term, Value};
+use cml_syntax::ast::{self, Expr, Pattern};
+
+use crate::builder::{Sequence, VarKind, Variable};
+use crate::{function_shape, pattern_name, Lowerer};
+
+/// The most parameters a function takes in registers (v0-v5).
+pub(crate) const MAX_PARAMETERS: usize = 6;
+
+impl Lowerer<'_> {
+    /// Builds function `id` (top-level: it captures nothing). For a
+    /// handler declaration, `state` is its first parameter, the state
+    /// `with state := v` sets.
+    pub(crate) fn lower_function_into(
+        &mut self,
+        id: FunctionId,
+        name: &str,
+        parameters: &[ast::Parameter],
+        body: &Expr,
+        state: Option<&Pattern>,
+        span: Span,
+    ) {
+        let group = self.scopes.new_capture_group();
+        let state_name = state.and_then(pattern_name).map(str::to_string);
+        self.build_function(
+            id,
+            name,
+            FunctionKind::Ordinary,
+            parameters,
+            body,
+            None,
+            group,
+            span,
+            state_name,
+        );
+    }
+
+    /// Builds a function from parameter patterns and a body, following
+    /// capture group `group`. `self_name` binds the function's own name to
+    /// its closure (a local `let rec`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn build_function(
+        &mut self,
+        id: FunctionId,
+        name: &str,
+        kind: FunctionKind,
+        parameters: &[ast::Parameter],
+        body: &Expr,
+        self_name: Option<(&str, usize)>,
+        group: usize,
+        span: Span,
+        state_name: Option<String>,
+    ) {
+        if parameters.len() > MAX_PARAMETERS {
+            self.unsupported("a function of more than 6 parameters", span.clone());
+        }
+        self.begin_function(group);
+        let mark = self.scopes.mark();
+        if let Some((own_name, arity)) = self_name {
+            let local = self.scopes.builder().fresh_local();
+            self.scopes.builder().self_local = Some(local);
+            self.scopes
+                .bind_existing_local(own_name, local, Some(arity));
+        }
+        let mut sequence = Sequence::default();
+        let mut locals = Vec::new();
+        for parameter in parameters {
+            let local = self.scopes.builder().fresh_local();
+            locals.push(local);
+            self.bind_irrefutable(&parameter.pattern, Atom::Local(local), &mut sequence);
+        }
+        let saved_state = self.handler_state.take();
+        if let Some(state_name) = state_name {
+            self.handler_state = self.scopes.lookup(&state_name).map(|variable| variable.key);
+        }
+        let tail = self.lower_tail(body);
+        self.handler_state = saved_state;
+        self.scopes.truncate(mark);
+        let term = sequence.finish(tail);
+        self.end_function(id, name.to_string(), kind, locals, term, Some(span));
+    }
+
+    /// `let [rec] f x = e [and g y = e'] in ...`: known local functions.
+    pub(crate) fn lower_local_functions(
+        &mut self,
+        recursive: bool,
+        bindings: &[ast::Binding],
+        sequence: &mut Sequence,
+    ) {
+        if recursive && bindings.len() > 1 {
+            self.unsupported(
+                "local mutually recursive functions (`let rec ... and ...` inside an expression)",
+                bindings[0].span.clone(),
+            );
+            return;
+        }
+        let mut bound = Vec::new();
+        for binding in bindings {
+            let Some((pattern, parameters, body)) = function_shape(binding) else {
+                continue;
+            };
+            let name = pattern_name(pattern).unwrap_or("_").to_string();
+            let arity = parameters.len();
+            let id = self.reserve_function();
+            let group = self.scopes.new_capture_group();
+            let self_name = recursive.then_some((name.as_str(), arity));
+            self.build_function(
+                id,
+                &name,
+                FunctionKind::Ordinary,
+                &parameters,
+                body,
+                self_name,
+                group,
+                binding.span.clone(),
+                None,
+            );
+            let atoms = self.scopes.captured_atoms(group);
+            bound.push((name, id, arity, atoms, binding.span.clone()));
+        }
+        for (name, id, arity, atoms, span) in bound {
+            if atoms.is_empty() {
+                self.scopes
+                    .bind_static(&name, VarKind::TopFunction(id), Some(arity));
+            } else {
+                let local = self.scopes.builder().fresh_local();
+                sequence.push(
+                    Some(local),
+                    Value::MakeClosure {
+                        function: id,
+                        captured: atoms,
+                    },
+                    Some(span),
+                );
+                self.scopes.bind_existing_local(&name, local, Some(arity));
+            }
+        }
+    }
+
+    /// `fun p q -> e` as a value: `fun p -> fun q -> e`, a unary closure.
+    pub(crate) fn lower_lambda(
+        &mut self,
+        parameters: &[ast::Parameter],
+        body: &Expr,
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Atom {
+        let id = self.reserve_function();
+        let group = self.scopes.new_capture_group();
+        if parameters.len() <= 1 {
+            self.build_function(
+                id,
+                "fun",
+                FunctionKind::Ordinary,
+                parameters,
+                body,
+                None,
+                group,
+                span.clone(),
+                None,
+            );
+        } else {
+            let inner = Expr::Lambda {
+                parameters: parameters[1..].to_vec(),
+                body: Box::new(body.clone()),
+                span: span.clone(),
+            };
+            self.build_function(
+                id,
+                "fun",
+                FunctionKind::Ordinary,
+                &parameters[..1],
+                &inner,
+                None,
+                group,
+                span.clone(),
+                None,
+            );
+        }
+        let atoms = self.scopes.captured_atoms(group);
+        self.closure_atom(id, atoms, Some(span.clone()), sequence)
+    }
+
+    /// The closure of `function` capturing `atoms`: static when it
+    /// captures nothing.
+    pub(crate) fn closure_atom(
+        &mut self,
+        function: FunctionId,
+        atoms: Vec<Atom>,
+        span: Option<Span>,
+        sequence: &mut Sequence,
+    ) -> Atom {
+        if atoms.is_empty() {
+            return Atom::StaticClosure(function);
+        }
+        let local = self.scopes.builder().fresh_local();
+        sequence.push(
+            Some(local),
+            Value::MakeClosure {
+                function,
+                captured: atoms,
+            },
+            span,
+        );
+        Atom::Local(local)
+    }
+
+    /// The atom of a variable used as a value in the innermost function.
+    pub(crate) fn variable_value(
+        &mut self,
+        variable: &Variable,
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Atom {
+        let atom = self.variable_atom(variable, span, sequence);
+        match variable.arity {
+            Some(arity) if arity >= 2 => {
+                let step = self.curry_step(arity, 1);
+                let local = self.scopes.builder().fresh_local();
+                sequence.push(
+                    Some(local),
+                    Value::MakeClosure {
+                        function: step,
+                        captured: vec![atom],
+                    },
+                    Some(span.clone()),
+                );
+                Atom::Local(local)
+            }
+            _ => atom,
+        }
+    }
+
+    /// The atom holding a variable (for a known function: its n-ary closure).
+    pub(crate) fn variable_atom(
+        &mut self,
+        variable: &Variable,
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Atom {
+        match variable.kind {
+            VarKind::Global(global) => {
+                let local = self.scopes.builder().fresh_local();
+                sequence.push(Some(local), Value::LoadGlobal(global), Some(span.clone()));
+                Atom::Local(local)
+            }
+            _ => {
+                let depth = self.scopes.builders.len() - 1;
+                self.scopes.atom_at(variable, depth)
+            }
+        }
+    }
+
+    /// A name used in an expression: in scope, or a built-in function.
+    pub(crate) fn resolve_name(&mut self, path: &ast::Path) -> Option<Variable> {
+        if path.segments.len() != 1 {
+            self.unsupported(
+                &format!("the module value `{}`", path.dotted()),
+                path.span.clone(),
+            );
+            return None;
+        }
+        let name = &path.segments[0].text;
+        if let Some(variable) = self.scopes.lookup(name) {
+            return Some(variable);
+        }
+        if let Some(id) = self.builtin(name) {
+            let key = self.scopes.fresh_key();
+            let variable = Variable {
+                key,
+                kind: VarKind::TopFunction(id),
+                arity: Some(1),
+            };
+            self.scopes
+                .names
+                .insert(0, (name.clone(), variable.clone()));
+            return Some(variable);
+        }
+        self.unsupported(&format!("the prelude value `{name}`"), path.span.clone());
+        None
+    }
+
+    /// `f a b ...`: the value of the application, whose last call the
+    /// caller emits (as a tail call when it can).
+    pub(crate) fn lower_apply(
+        &mut self,
+        function: &Expr,
+        arguments: &[Expr],
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Value {
+        let mut function = function;
+        while let Expr::Annotated(inner, _, _) = function {
+            function = inner;
+        }
+        if let Expr::Constructor(path) = function {
+            return self.lower_construction(path, arguments, span, sequence);
+        }
+        let (callee, arity) = match function {
+            Expr::Variable(path) => match self.resolve_name(path) {
+                Some(variable) => (
+                    self.variable_atom(&variable, span, sequence),
+                    variable.arity,
+                ),
+                None => return Value::Atom(Atom::Unit),
+            },
+            _ => (self.lower_value(function, sequence), None),
+        };
+        let atoms: Vec<Atom> = arguments
+            .iter()
+            .map(|argument| self.lower_value(argument, sequence))
+            .collect();
+        let arity = arity.unwrap_or(1);
+        if atoms.len() < arity {
+            let step = self.curry_step(arity, atoms.len() + 1);
+            let mut captured = vec![callee];
+            captured.extend(atoms);
+            return Value::MakeClosure {
+                function: step,
+                captured,
+            };
+        }
+        let mut call = Value::Call {
+            callee,
+            arguments: atoms[..arity].to_vec(),
+        };
+        for argument in &atoms[arity..] {
+            let local = self.scopes.builder().fresh_local();
+            sequence.push(Some(local), call, Some(span.clone()));
+            call = Value::Call {
+                callee: Atom::Local(local),
+                arguments: vec![argument.clone()],
+            };
+        }
+        call
+    }
+
+    /// A constructor applied to arguments (or alone).
+    pub(crate) fn lower_construction(
+        &mut self,
+        path: &ast::Path,
+        arguments: &[Expr],
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Value {
+        let name = &path.last().text;
+        let Some(info) = self.declarations.constructors.get(name).cloned() else {
+            self.unsupported(
+                &format!("the constructor `{}`", path.dotted()),
+                path.span.clone(),
+            );
+            return Value::Atom(Atom::Unit);
+        };
+        let arity = info.fields.len();
+        let variant = info.index as u8;
+        let spread: Vec<&Expr> = match arguments {
+            [Expr::Tuple(elements, _)] if arity > 1 => elements.iter().collect(),
+            _ => arguments.iter().collect(),
+        };
+        if arity == 0 {
+            return Value::Atom(Atom::Constant(variant));
+        }
+        let atoms: Vec<Atom> = spread
+            .iter()
+            .map(|argument| self.lower_value(argument, sequence))
+            .collect();
+        if atoms.len() == arity {
+            return Value::Allocate {
+                kind: ObjectKind::Sum(variant),
+                fields: atoms,
+            };
+        }
+        if atoms.len() > arity {
+            self.unsupported("a constructor applied to too many arguments", span.clone());
+            return Value::Atom(Atom::Unit);
+        }
+        let constructor = self.constructor_function(name, variant, arity);
+        if arity == 1 {
+            return Value::Atom(Atom::StaticClosure(constructor));
+        }
+        let step = self.curry_step(arity, atoms.len() + 1);
+        let mut captured = vec![Atom::StaticClosure(constructor)];
+        captured.extend(atoms);
+        Value::MakeClosure {
+            function: step,
+            captured,
+        }
+    }
+
+    /// The function of `arity` parameters that builds constructor `name`.
+    fn constructor_function(&mut self, name: &str, variant: u8, arity: usize) -> FunctionId {
+        if let Some(id) = self.constructor_functions.get(name) {
+            return *id;
+        }
+        let id = self.reserve_function();
+        self.constructor_functions.insert(name.to_string(), id);
+        let group = self.scopes.new_capture_group();
+        self.begin_function(group);
+        let parameters: Vec<_> = (0..arity)
+            .map(|_| self.scopes.builder().fresh_local())
+            .collect();
+        let result = self.scopes.builder().fresh_local();
+        let body = Term::Let {
+            local: Some(result),
+            value: Value::Allocate {
+                kind: ObjectKind::Sum(variant),
+                fields: parameters.iter().map(|local| Atom::Local(*local)).collect(),
+            },
+            span: None,
+            body: Box::new(Term::Return(Atom::Local(result))),
+        };
+        self.end_function(
+            id,
+            format!("constructor {name}"),
+            FunctionKind::Ordinary,
+            parameters,
+            body,
+            None,
+        );
+        id
+    }
+
+    /// The curry wrapper for step `step` of an `arity`-ary function: it
+    /// captures the function and the first `step - 1` arguments, takes
+    /// the next, and returns the next step or calls the function.
+    pub(crate) fn curry_step(&mut self, arity: usize, step: usize) -> FunctionId {
+        if let Some(id) = self.curry_steps.get(&(arity, step)) {
+            return *id;
+        }
+        let id = self.reserve_function();
+        self.curry_steps.insert((arity, step), id);
+        let group = self.scopes.new_capture_group();
+        for _ in 0..step {
+            let key = self.scopes.fresh_key();
+            self.scopes.capture_groups[group].push(key);
+        }
+        self.begin_function(group);
+        let parameter = self.scopes.builder().fresh_local();
+        let mut captured = Vec::new();
+        for index in 0..step {
+            let local = self.scopes.builder().fresh_local();
+            self.scopes.builder().loaded_captures.push((index, local));
+            captured.push(Atom::Local(local));
+        }
+        captured.push(Atom::Local(parameter));
+        let body = if step < arity {
+            let next = self.curry_step(arity, step + 1);
+            let result = self.scopes.builder().fresh_local();
+            Term::Let {
+                local: Some(result),
+                value: Value::MakeClosure {
+                    function: next,
+                    captured,
+                },
+                span: None,
+                body: Box::new(Term::Return(Atom::Local(result))),
+            }
+        } else {
+            Term::TailCall {
+                callee: captured[0].clone(),
+                arguments: captured[1..].to_vec(),
+            }
+        };
+        self.end_function(
+            id,
+            format!("__curry{arity}_{step}"),
+            FunctionKind::Ordinary,
+            vec![parameter],
+            body,
+            None,
+        );
+        id
+    }
+
+    /// The prelude function `name`, built on first use.
+    pub(crate) fn builtin(&mut self, name: &str) -> Option<FunctionId> {
+        let name: &'static str = match name {
+            "print_string" => "print_string",
+            "print_int" => "print_int",
+            "string_of_int" => "string_of_int",
+            "ref" => "ref",
+            _ => return None,
+        };
+        if let Some(id) = self.builtins.get(name) {
+            return Some(*id);
+        }
+        let console = self.effects.number("IO", "print");
+        let id = self.reserve_function();
+        self.builtins.insert(name, id);
+        let group = self.scopes.new_capture_group();
+        self.begin_function(group);
+        let parameter = self.scopes.builder().fresh_local();
+        let text = self.scopes.builder().fresh_local();
+        let result = self.scopes.builder().fresh_local();
+        let let_ = |local, value, body| Term::Let {
+            local: Some(local),
+            value,
+            span: None,
+            body: Box::new(body),
+        };
+        let perform = |argument| match console {
+            Some(effect) => Value::Perform { effect, argument },
+            None => Value::Atom(Atom::Unit),
+        };
+        let body = match name {
+            "print_string" => let_(
+                result,
+                perform(Atom::Local(parameter)),
+                Term::Return(Atom::Local(result)),
+            ),
+            "print_int" => let_(
+                text,
+                Value::Runtime(Runtime::StringOfInt, vec![Atom::Local(parameter)]),
+                let_(
+                    result,
+                    perform(Atom::Local(text)),
+                    Term::Return(Atom::Local(result)),
+                ),
+            ),
+            "string_of_int" => let_(
+                text,
+                Value::Runtime(Runtime::StringOfInt, vec![Atom::Local(parameter)]),
+                Term::Return(Atom::Local(text)),
+            ),
+            _ => let_(
+                result,
+                Value::Allocate {
+                    kind: ObjectKind::Record,
+                    fields: vec![Atom::Local(parameter)],
+                },
+                Term::Return(Atom::Local(result)),
+            ),
+        };
+        self.end_function(
+            id,
+            name.to_string(),
+            FunctionKind::Ordinary,
+            vec![parameter],
+            body,
+            None,
+        );
+        Some(id)
+    }
+}

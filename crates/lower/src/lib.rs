@@ -1,0 +1,404 @@
+//! Lowering: a checked CML module to the back end's IR
+//! (`docs/backend.md`).
+//!
+//! Input: the module's syntax tree, which `cml-check` has accepted, and
+//! the [`Declarations`] of the prelude and the module (constructors with
+//! their variant numbers, record fields in declaration order, effects).
+//! Output: an IR [`Program`] (`cml-ir`), or every construct the back end
+//! cannot lower yet as a [`LowerError`] with its source span. Names are
+//! resolved lexically, effects numbered (the manifest), closures converted,
+//! pattern matches compiled to decision trees, and saturated calls of
+//! known functions told apart from calls of unknown function values.
+//!
+//! This crate must not know registers, instructions, addresses or the
+//! assembly syntax, and it trusts the checker: a program that does not
+//! check is never lowered.
+
+#![forbid(unsafe_code)]
+
+mod builder;
+mod effects;
+mod expressions;
+mod functions;
+mod handlers;
+mod patterns;
+
+use std::collections::HashMap;
+
+use cml_check::declarations::Declarations;
+use cml_diagnostics::Diagnostic;
+use cml_ir::{
+    Atom, Effect, Function, FunctionId, FunctionKind, GlobalId, Program, Span, StringId, Term,
+    Value,
+};
+use cml_syntax::ast::{self, Expr, Item, Pattern};
+
+use builder::{FunctionBuilder, Scopes, Sequence, VarKind};
+use effects::EffectNumbers;
+
+/// A construct the back end cannot lower yet, or a program it cannot run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LowerError {
+    /// What is wrong.
+    pub message: String,
+    /// Where.
+    pub span: Option<Span>,
+    /// What to do instead, if anything.
+    pub hint: Option<String>,
+}
+
+impl LowerError {
+    /// The error as a diagnostic pointing into file `file`.
+    pub fn to_diagnostic(&self, file: usize) -> Diagnostic {
+        let mut diagnostic =
+            Diagnostic::error(self.message.clone()).with_code("backend::not-supported");
+        if let Some(span) = &self.span {
+            diagnostic = diagnostic.with_primary(file, span.clone(), "here");
+        }
+        if let Some(hint) = &self.hint {
+            diagnostic = diagnostic.with_hint(hint.clone());
+        }
+        diagnostic
+    }
+}
+
+/// Lowers a checked module to an IR program.
+pub fn lower_module(
+    module: &ast::Module,
+    declarations: &Declarations,
+) -> Result<Program, Vec<LowerError>> {
+    let mut lowerer = Lowerer::new(declarations);
+    lowerer.module(module);
+    if lowerer.errors.is_empty() {
+        Ok(lowerer.finish())
+    } else {
+        Err(lowerer.errors)
+    }
+}
+
+/// The state of lowering one module.
+pub(crate) struct Lowerer<'a> {
+    pub(crate) declarations: &'a Declarations,
+    pub(crate) effects: EffectNumbers,
+    pub(crate) scopes: Scopes,
+    functions: Vec<Option<Function>>,
+    /// Each function's capture group, to count its captured variables at
+    /// the end (a handler's group grows while its clauses are lowered).
+    function_groups: Vec<(FunctionId, usize)>,
+    strings: Vec<Vec<u8>>,
+    string_ids: HashMap<Vec<u8>, StringId>,
+    globals: Vec<String>,
+    pub(crate) errors: Vec<LowerError>,
+    pub(crate) curry_steps: HashMap<(usize, usize), FunctionId>,
+    pub(crate) builtins: HashMap<&'static str, FunctionId>,
+    pub(crate) constructor_functions: HashMap<String, FunctionId>,
+    /// The state parameter of the handler whose clauses are being lowered.
+    pub(crate) handler_state: Option<builder::VarKey>,
+    entry: Option<FunctionId>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(declarations: &'a Declarations) -> Lowerer<'a> {
+        let effects = EffectNumbers::assign(declarations);
+        let mut errors = Vec::new();
+        for name in &effects.overflow {
+            errors.push(LowerError {
+                message: format!("effect `{name}` does not fit in the user families 0x8-0xE"),
+                span: declarations.effects.get(name).and_then(|e| e.span.clone()),
+                hint: Some("a program has 7 families of 16 operations for its own effects".into()),
+            });
+        }
+        Lowerer {
+            declarations,
+            effects,
+            scopes: Scopes::default(),
+            functions: Vec::new(),
+            function_groups: Vec::new(),
+            strings: Vec::new(),
+            string_ids: HashMap::new(),
+            globals: Vec::new(),
+            errors,
+            curry_steps: HashMap::new(),
+            builtins: HashMap::new(),
+            constructor_functions: HashMap::new(),
+            handler_state: None,
+            entry: None,
+        }
+    }
+
+    /// Reports a construct the back end cannot lower yet.
+    pub(crate) fn unsupported(&mut self, what: &str, span: Span) {
+        self.errors.push(LowerError {
+            message: format!("{what} is not supported yet by the back end"),
+            span: Some(span),
+            hint: None,
+        });
+    }
+
+    /// The id of a string literal.
+    pub(crate) fn string(&mut self, bytes: &[u8]) -> StringId {
+        if let Some(id) = self.string_ids.get(bytes) {
+            return *id;
+        }
+        let id = StringId(self.strings.len() as u32);
+        self.strings.push(bytes.to_vec());
+        self.string_ids.insert(bytes.to_vec(), id);
+        id
+    }
+
+    /// A function id whose function is set later by [`Lowerer::end_function`].
+    pub(crate) fn reserve_function(&mut self) -> FunctionId {
+        self.functions.push(None);
+        FunctionId(self.functions.len() as u32 - 1)
+    }
+
+    /// Starts building a function following `group`.
+    pub(crate) fn begin_function(&mut self, group: usize) {
+        self.scopes.builders.push(FunctionBuilder::new(group));
+    }
+
+    /// Finishes the innermost function: its prologue, its record.
+    pub(crate) fn end_function(
+        &mut self,
+        id: FunctionId,
+        name: String,
+        kind: FunctionKind,
+        parameters: Vec<cml_ir::LocalId>,
+        body: Term,
+        span: Option<Span>,
+    ) {
+        let builder = self
+            .scopes
+            .builders
+            .pop()
+            .expect("a function is being built");
+        let body = builder.with_prologue(body);
+        self.function_groups.push((id, builder.capture_group));
+        self.functions[id.0 as usize] = Some(Function {
+            name,
+            kind,
+            parameters,
+            captured_count: 0,
+            local_count: builder.next_local,
+            body,
+            span,
+        });
+    }
+
+    fn module(&mut self, module: &ast::Module) {
+        let entry = self.reserve_function();
+        self.entry = Some(entry);
+        let group = self.scopes.new_capture_group();
+        self.begin_function(group);
+        let unit = self.scopes.builder().fresh_local();
+        let mut sequence = Sequence::default();
+        for item in &module.items {
+            match item {
+                Item::Let(declaration) => self.top_level_let(declaration, &mut sequence),
+                Item::Handler(declaration) => self.top_level_handler(declaration, &mut sequence),
+                Item::Type(_) | Item::Effect(_) | Item::Val(_) | Item::Error(_) => {}
+            }
+        }
+        let tail = match self.scopes.lookup("main") {
+            Some(variable) => match variable.kind {
+                VarKind::TopFunction(main) => Term::TailCall {
+                    callee: Atom::StaticClosure(main),
+                    arguments: vec![Atom::Unit],
+                },
+                _ => Term::Return(Atom::Unit),
+            },
+            None => {
+                self.errors.push(LowerError {
+                    message: "the program has no `main`".into(),
+                    span: None,
+                    hint: Some("define `let main () = ...`: `cml run` calls it".into()),
+                });
+                Term::Return(Atom::Unit)
+            }
+        };
+        let body = sequence.finish(tail);
+        self.end_function(
+            entry,
+            "__entry".into(),
+            FunctionKind::Ordinary,
+            vec![unit],
+            body,
+            None,
+        );
+    }
+
+    fn top_level_let(&mut self, declaration: &ast::LetDecl, sequence: &mut Sequence) {
+        let functions: Vec<_> = declaration
+            .bindings
+            .iter()
+            .filter_map(|binding| function_shape(binding).map(|shape| (binding, shape)))
+            .collect();
+        if functions.len() == declaration.bindings.len() {
+            let ids: Vec<FunctionId> = functions.iter().map(|_| self.reserve_function()).collect();
+            let bind = |lowerer: &mut Lowerer, functions: &[(&ast::Binding, (&Pattern, Vec<ast::Parameter>, &Expr))]| {
+                for ((binding, (pattern, parameters, _)), id) in functions.iter().zip(&ids) {
+                    let _ = binding;
+                    if let Some(name) = pattern_name(pattern) {
+                        lowerer.scopes.bind_static(name, VarKind::TopFunction(*id), Some(parameters.len()));
+                    }
+                }
+            };
+            if declaration.recursive {
+                bind(self, &functions);
+            }
+            for ((binding, (pattern, parameters, body)), id) in functions.iter().zip(&ids) {
+                let name = pattern_name(pattern).unwrap_or("_").to_string();
+                self.lower_function_into(*id, &name, parameters, body, None, binding.span.clone());
+            }
+            if !declaration.recursive {
+                bind(self, &functions);
+            }
+            return;
+        }
+        for binding in &declaration.bindings {
+            if function_shape(binding).is_some() {
+                self.unsupported(
+                    "a top-level `let` mixing functions and values",
+                    binding.span.clone(),
+                );
+                continue;
+            }
+            let Some(name) = pattern_name(&binding.pattern) else {
+                self.unsupported("a top-level `let` with a pattern", binding.pattern.span());
+                continue;
+            };
+            let name = name.to_string();
+            let atom = self.lower_value(&binding.body, sequence);
+            let global = self.new_global(&name);
+            sequence.push(
+                None,
+                Value::StoreGlobal(global, atom),
+                Some(binding.span.clone()),
+            );
+            self.scopes
+                .bind_static(&name, VarKind::Global(global), None);
+        }
+    }
+
+    fn top_level_handler(&mut self, declaration: &ast::HandlerDecl, sequence: &mut Sequence) {
+        if !declaration.and_bindings.is_empty() {
+            self.unsupported(
+                "a handler declared with `and` bindings",
+                declaration.span.clone(),
+            );
+            return;
+        }
+        let name = declaration.name.text.clone();
+        if declaration.parameters.is_empty() {
+            let atom = self.lower_value(&declaration.body, sequence);
+            let global = self.new_global(&name);
+            sequence.push(
+                None,
+                Value::StoreGlobal(global, atom),
+                Some(declaration.span.clone()),
+            );
+            self.scopes
+                .bind_static(&name, VarKind::Global(global), None);
+            return;
+        }
+        let id = self.reserve_function();
+        let state = declaration.parameters.first().map(|p| p.pattern.clone());
+        self.lower_function_into(
+            id,
+            &name,
+            &declaration.parameters,
+            &declaration.body,
+            state.as_ref(),
+            declaration.span.clone(),
+        );
+        self.scopes.bind_static(
+            &name,
+            VarKind::TopFunction(id),
+            Some(declaration.parameters.len()),
+        );
+    }
+
+    fn new_global(&mut self, name: &str) -> GlobalId {
+        self.globals.push(name.to_string());
+        GlobalId(self.globals.len() as u32 - 1)
+    }
+
+    fn finish(mut self) -> Program {
+        for (id, group) in std::mem::take(&mut self.function_groups) {
+            let count = self.scopes.capture_groups[group].len();
+            if let Some(function) = &mut self.functions[id.0 as usize] {
+                function.captured_count = count;
+            }
+        }
+        let console_print = self.effects.number("IO", "print");
+        Program {
+            functions: self
+                .functions
+                .into_iter()
+                .map(|function| function.expect("every reserved function is built"))
+                .collect(),
+            strings: self.strings,
+            globals: self.globals,
+            entry: self.entry,
+            manifest: self.effects.manifest.clone(),
+            console_print,
+        }
+    }
+
+    /// The number of the operation a path names, reporting it if unknown.
+    pub(crate) fn operation(&mut self, path: &ast::Path) -> Option<(String, Effect)> {
+        let resolved = self.effects.resolve(self.declarations, path);
+        let Some((effect, operation)) = resolved else {
+            self.unsupported(
+                &format!("the operation `{}`", path.dotted()),
+                path.span.clone(),
+            );
+            return None;
+        };
+        if effect == "Mem" {
+            self.unsupported(
+                "performing or handling `Mem` explicitly (allocation is compiled to ALLOC)",
+                path.span.clone(),
+            );
+            return None;
+        }
+        match self.effects.number(&effect, &operation) {
+            Some(number) => Some((effect, number)),
+            None => {
+                self.unsupported(
+                    &format!("the operation `{}`", path.dotted()),
+                    path.span.clone(),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The name, parameters and body of a binding that defines a function:
+/// `let f x = e`, or `let f = fun x -> e`.
+fn function_shape(binding: &ast::Binding) -> Option<(&Pattern, Vec<ast::Parameter>, &Expr)> {
+    if !binding.parameters.is_empty() {
+        return Some((&binding.pattern, binding.parameters.clone(), &binding.body));
+    }
+    pattern_name(&binding.pattern)?;
+    let mut body = &binding.body;
+    while let Expr::Annotated(inner, _, _) = body {
+        body = inner;
+    }
+    match body {
+        Expr::Lambda {
+            parameters, body, ..
+        } => Some((&binding.pattern, parameters.clone(), body)),
+        _ => None,
+    }
+}
+
+/// The name a pattern binds, if it is a plain variable.
+pub(crate) fn pattern_name(pattern: &Pattern) -> Option<&str> {
+    match pattern {
+        Pattern::Variable(name) => Some(&name.text),
+        Pattern::Annotated(inner, _, _) => pattern_name(inner),
+        _ => None,
+    }
+}
