@@ -230,8 +230,9 @@ impl Lowerer<'_> {
         }
         for binding in bindings {
             if binding.mutable {
+                // Reported, then bound as an ordinary variable, so that its
+                // uses do not cascade into more reports.
                 self.unsupported("`let mutable`", binding.span.clone());
-                continue;
             }
             if recursive {
                 self.unsupported(

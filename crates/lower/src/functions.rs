@@ -277,12 +277,12 @@ impl Lowerer<'_> {
                 kind: VarKind::TopFunction(id),
                 arity: Some(1),
             };
-            self.scopes
-                .names
-                .insert(0, (name.clone(), variable.clone()));
             return Some(variable);
         }
-        self.unsupported(&format!("the prelude value `{name}`"), path.span.clone());
+        self.unsupported(
+            &format!("the prelude value `{name}` (or a name the back end did not bind)"),
+            path.span.clone(),
+        );
         None
     }
 
