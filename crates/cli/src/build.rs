@@ -70,12 +70,18 @@ fn build(args: &BuildArgs, color: ColorChoice) -> Result<Problems, Problems> {
             None => write_stdout(compiled.assembly.as_bytes()),
         },
         Emit::Image => {
-            let output = args.output.clone().unwrap_or_else(|| path.with_extension("img"));
+            let output = args
+                .output
+                .clone()
+                .unwrap_or_else(|| path.with_extension("img"));
             if output == *path {
                 return Err(Problems::single(
-                    Diagnostic::error(format!("the image would overwrite the source `{}`", display_name(path)))
-                        .with_code("cli::output-is-input")
-                        .with_hint("name a different output with -o"),
+                    Diagnostic::error(format!(
+                        "the image would overwrite the source `{}`",
+                        display_name(path)
+                    ))
+                    .with_code("cli::output-is-input")
+                    .with_hint("name a different output with -o"),
                 ));
             }
             write_file(&output, &compiled.image.to_bytes())?;

@@ -108,7 +108,7 @@ impl DataLayout {
             let _ = writeln!(
                 text,
                 "    .word 0x0022, {}, {}      ; {:#06x} closure of {}",
-                crate::function::label(index),
+                crate::function::label(index, &function.name),
                 function.parameters.len(),
                 self.functions[index],
                 function.name

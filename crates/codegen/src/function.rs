@@ -13,9 +13,14 @@ use crate::data::DataLayout;
 use crate::frame::{self, Frame, MAX_SLOTS};
 use crate::{CodegenError, SourceLines};
 
-/// The label of function `index`.
-pub fn label(index: usize) -> String {
-    format!("fn{index}")
+/// The label of function `index`: its number and its name, so that
+/// traces and trap reports name the CML function.
+pub fn label(index: usize, name: &str) -> String {
+    let name: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("fn{index}_{name}")
 }
 
 /// The most fields an object holds in its inline payload (15 words).
@@ -25,7 +30,7 @@ const MAX_CAPTURED: usize = 6;
 
 /// Loads a 16-bit number into a register (tag INT).
 pub fn load_number(text: &mut String, register: &str, number: u16) {
-    if number < 0x80 || number >= 0xFF80 {
+    if !(0x80..0xFF80).contains(&number) {
         let _ = writeln!(text, "    LI {register}, {}", number as i16);
     } else {
         let _ = writeln!(text, "    LI {register}, {}", number & 0xFF);
@@ -39,6 +44,7 @@ enum Context {
 }
 
 struct Emitter<'a> {
+    program: &'a Program,
     layout: &'a DataLayout,
     frame: Frame,
     index: usize,
@@ -76,8 +82,8 @@ pub fn emit(
             span: function.span.clone(),
         });
     }
-    let _ = program;
     let mut emitter = Emitter {
+        program,
         layout,
         frame,
         index,
@@ -128,13 +134,15 @@ impl Emitter<'_> {
             let _ = writeln!(self.text, "; line {number}: {}", text.trim());
             self.last_line = number;
         }
-        let _ = writeln!(self.text, "{}:", label(self.index));
+        let _ = writeln!(self.text, "{}:", label(self.index, &function.name));
         if let FunctionKind::HandlerRun { clauses } = &function.kind {
             for (effect, clause) in clauses {
                 let past = self.fresh_label("installed");
                 self.line(&format!("INST {}, {}, +1", effect.family, effect.op));
                 self.line(&format!("JMP {past}"));
-                self.line(&format!("JMP {}", label(clause.0 as usize)));
+                let clause_name = &self.program.function(*clause).name;
+                let target = label(clause.0 as usize, clause_name);
+                self.line(&format!("JMP {target}"));
                 let _ = writeln!(self.text, "{past}:");
             }
         }

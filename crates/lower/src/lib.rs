@@ -235,23 +235,29 @@ impl<'a> Lowerer<'a> {
             .collect();
         if functions.len() == declaration.bindings.len() {
             let ids: Vec<FunctionId> = functions.iter().map(|_| self.reserve_function()).collect();
-            let bind = |lowerer: &mut Lowerer, functions: &[(&ast::Binding, (&Pattern, Vec<ast::Parameter>, &Expr))]| {
-                for ((binding, (pattern, parameters, _)), id) in functions.iter().zip(&ids) {
-                    let _ = binding;
-                    if let Some(name) = pattern_name(pattern) {
-                        lowerer.scopes.bind_static(name, VarKind::TopFunction(*id), Some(parameters.len()));
-                    }
+            let names: Vec<(String, FunctionId, usize)> = functions
+                .iter()
+                .zip(&ids)
+                .filter_map(|((_, (pattern, parameters, _)), id)| {
+                    pattern_name(pattern).map(|name| (name.to_string(), *id, parameters.len()))
+                })
+                .collect();
+            let bind = |lowerer: &mut Lowerer| {
+                for (name, id, arity) in &names {
+                    lowerer
+                        .scopes
+                        .bind_static(name, VarKind::TopFunction(*id), Some(*arity));
                 }
             };
             if declaration.recursive {
-                bind(self, &functions);
+                bind(self);
             }
             for ((binding, (pattern, parameters, body)), id) in functions.iter().zip(&ids) {
                 let name = pattern_name(pattern).unwrap_or("_").to_string();
                 self.lower_function_into(*id, &name, parameters, body, None, binding.span.clone());
             }
             if !declaration.recursive {
-                bind(self, &functions);
+                bind(self);
             }
             return;
         }
