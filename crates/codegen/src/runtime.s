@@ -105,11 +105,13 @@ __string_of_int:
 .Lsoi_done:
     RET v5
 
-; __equal: BOOL, whether v0 and v1 are equal: the same tag and value, UNIT
-; always, strings byte by byte. Other heap values stop the run with the
-; effect (0xE, 14): structural equality on them is not supported yet.
+; __equal: BOOL, whether v0 and v1 are structurally equal: the same tag
+; and value, UNIT always, strings byte by byte, records and constructors
+; (the same header, then field by field, recursively: CALL v6 is this
+; routine again). Closures and continuations compare by identity. Slots:
+; 0, 1 the operands; 2 the payload words left; 3, 4 the field cursors.
 __equal:
-    ENTER 2
+    ENTER 5
     STS v0, 0
     STS v1, 1
     CSRR v2, SP
@@ -132,14 +134,52 @@ __equal:
     BZ v5, .Lequal_pointer
     JMP .Lequal_false
 .Lequal_pointer:
-    LD v5, v0, -1             ; the header
+    LD v5, v0, -1             ; the headers
+    LD v4, v1, -1
+    SUB v4, v5, v4
+    BZ v4, .Lequal_same_header
+    JMP .Lequal_false
+.Lequal_same_header:
     LI v7, 15
-    AND v5, v5, v7            ; its layout
+    AND v4, v5, v7            ; the layout
     LI v7, 5                  ; STRING
-    SUB v5, v5, v7
-    BZ v5, .Lequal_string
+    SUB v7, v4, v7
+    BZ v7, .Lequal_string
+    BZ v4, .Lequal_fields     ; RECORD
+    LI v7, 4                  ; SUM
+    SUB v7, v4, v7
+    BZ v7, .Lequal_fields
     LI v0, 0
-    PERF family=14, op=14, v0 ; structural equality on records and sums
+    PERF family=14, op=14, v0 ; no equality for this layout
+.Lequal_fields:
+    LI v7, 4
+    SHR v5, v5, v7
+    LI v7, 15
+    AND v5, v5, v7            ; the payload words
+    STS v5, 2
+    STS v0, 3
+    STS v1, 4
+.Lequal_field:
+    LDS v5, 2
+    BZ v5, .Lequal_true
+    LI v4, 2
+    SUB v5, v5, v4
+    STS v5, 2
+    LDS v2, 3
+    LDS v3, 4
+    CSRR v7, SP
+    CSRW v2, SP
+    LDS v0, 0                 ; the field of the first, with its tag
+    CSRW v3, SP
+    LDS v1, 0                 ; the field of the second
+    CSRW v7, SP
+    INC v2, v2, 2
+    INC v3, v3, 2
+    STS v2, 3
+    STS v3, 4
+    CALL v6, v0
+    BZ v0, .Lequal_false
+    JMP .Lequal_field
 .Lequal_string:
     LD v3, v0, 0
     LD v4, v1, 0
@@ -167,5 +207,5 @@ __equal:
     LI v0, 0
 .Lequal_end:
     SETTAG v0, BOOL
-    LEAVE 2
+    LEAVE 5
     RET v0
