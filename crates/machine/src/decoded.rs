@@ -9,15 +9,18 @@
 //! reads at run time (tables, JMPA's address) are read from memory when
 //! they execute.
 //!
-//! The one exception is a fused pair ([`with_fused_pairs`]): the slot of a
-//! word whose instruction is commonly followed by another (ADD then CALL,
-//! BZ then JMP) gets a kind naming both, so that the dispatch loop runs the
-//! two in one dispatch. Such a slot depends on its word and the next one,
-//! so a store resets the stored word's slot and the slot before it; and
-//! while a slot holds a pair, the next slot is decoded too (the loop reads
-//! the second half's operands from it). The pair changes nothing a program
-//! can observe: both halves are issued and counted as two instructions,
-//! and everything but the dispatch loop sees only the first half.
+//! The one exception is a fused sequence ([`with_fused_pairs`]): the slot
+//! of a word whose instruction is commonly followed by another (ADD then
+//! CALL, BZ then JMP), or by two (ADD, XOR, RET), gets a kind naming them
+//! all, so that the dispatch loop runs them in one dispatch. Such a slot
+//! depends on its word and the next one or two, so a store resets the
+//! stored word's slot and makes the two slots before it keep only the
+//! instructions before the word ([`forget_word`]): they are not reset, as
+//! a fused slot before them may read operands from them. While a slot
+//! holds a sequence, the next slots are decoded too (the loop reads the
+//! later instructions' operands from them). Fusing changes nothing a
+//! program can observe: each instruction is issued and counted as its
+//! own, and everything but the dispatch loop sees only the first.
 
 use cml_isa::{EffectId, Instruction, IsaVersion};
 
@@ -58,19 +61,30 @@ impl Reg {
     }
 }
 
-/// The fused pairs: `(Pair, First, Second)` makes `Kind::Pair` the slot of
-/// a `First` instruction immediately followed by a `Second`. The dispatch
-/// loop runs both halves in one dispatch; everything else (the reference
-/// implementation, traces, faults) sees only the first half.
+/// The fused sequences. `(Pair, First, Second)` makes `Kind::Pair` the
+/// slot of a `First` instruction immediately followed by a `Second`; the
+/// dispatch loop runs both halves in one dispatch; everything else (the
+/// reference implementation, traces, faults) sees only the first half.
 ///
 /// A first half never writes memory (so it cannot change the second half's
 /// word under it) and never leaves the straight line except BZ, whose
 /// not-taken case falls into the second half. The list is the commonest
 /// sequences: ALU + ALU, LI or MOV + ALU (loading an operand), ALU + BZ
 /// (compare and branch), ALU + CALL/RET/JMP (set up a call, a result or a
-/// loop counter), BZ + JMP. `with_fused_pairs!(m(args))` calls
-/// `m!(args; list)`, so that the kinds, the fusing rule and the dispatch
-/// loop's arms come from this one table.
+/// loop counter), BZ + JMP.
+///
+/// After the `;`, `(Triple, Pair, First, Second, Third)` makes
+/// `Kind::Triple` the slot of the pair `Pair` (`First`, `Second`) whose
+/// next slot holds the pair (`Second`, `Third`): three instructions in one
+/// dispatch. The one rule is the end of a basic block: two instructions
+/// that compute (LI, MOV or ALU, then ALU) and the transfer that leaves
+/// the block, RET (a function's result), JMP (a loop's step) or CALL (its
+/// argument). BZ is left out: a triple ending in BZ would take the BZ out
+/// of the BZ + JMP pair that usually follows, for no fewer dispatches.
+///
+/// `with_fused_pairs!(m(args))` calls `m!(args; pairs; triples)`, so that
+/// the kinds, the fusing rule and the dispatch loop's arms come from this
+/// one table.
 macro_rules! with_fused_pairs {
     ($callback:ident($($args:tt)*)) => {
         $callback! {
@@ -96,7 +110,70 @@ macro_rules! with_fused_pairs {
             (XorAdd, Xor, Add), (XorSub, Xor, Sub), (XorAnd, Xor, And), (XorOr, Xor, Or),
             (XorXor, Xor, Xor), (XorBz, Xor, Bz), (XorJmp, Xor, Jmp), (XorCall, Xor, Call),
             (XorRet, Xor, Ret),
-            (SltBz, Slt, Bz), (BzJmp, Bz, Jmp),
+            (SltBz, Slt, Bz), (BzJmp, Bz, Jmp);
+            (LiAddRet, LiAdd, Li, Add, Ret), (LiSubRet, LiSub, Li, Sub, Ret),
+            (LiAndRet, LiAnd, Li, And, Ret), (LiOrRet, LiOr, Li, Or, Ret),
+            (LiXorRet, LiXor, Li, Xor, Ret),
+            (MovAddRet, MovAdd, Mov, Add, Ret), (MovSubRet, MovSub, Mov, Sub, Ret),
+            (MovAndRet, MovAnd, Mov, And, Ret), (MovOrRet, MovOr, Mov, Or, Ret),
+            (MovXorRet, MovXor, Mov, Xor, Ret),
+            (AddAddRet, AddAdd, Add, Add, Ret), (AddSubRet, AddSub, Add, Sub, Ret),
+            (AddAndRet, AddAnd, Add, And, Ret), (AddOrRet, AddOr, Add, Or, Ret),
+            (AddXorRet, AddXor, Add, Xor, Ret),
+            (SubAddRet, SubAdd, Sub, Add, Ret), (SubSubRet, SubSub, Sub, Sub, Ret),
+            (SubAndRet, SubAnd, Sub, And, Ret), (SubOrRet, SubOr, Sub, Or, Ret),
+            (SubXorRet, SubXor, Sub, Xor, Ret),
+            (AndAddRet, AndAdd, And, Add, Ret), (AndSubRet, AndSub, And, Sub, Ret),
+            (AndAndRet, AndAnd, And, And, Ret), (AndOrRet, AndOr, And, Or, Ret),
+            (AndXorRet, AndXor, And, Xor, Ret),
+            (OrAddRet, OrAdd, Or, Add, Ret), (OrSubRet, OrSub, Or, Sub, Ret),
+            (OrAndRet, OrAnd, Or, And, Ret), (OrOrRet, OrOr, Or, Or, Ret),
+            (OrXorRet, OrXor, Or, Xor, Ret),
+            (XorAddRet, XorAdd, Xor, Add, Ret), (XorSubRet, XorSub, Xor, Sub, Ret),
+            (XorAndRet, XorAnd, Xor, And, Ret), (XorOrRet, XorOr, Xor, Or, Ret),
+            (XorXorRet, XorXor, Xor, Xor, Ret),
+            (LiAddJmp, LiAdd, Li, Add, Jmp), (LiSubJmp, LiSub, Li, Sub, Jmp),
+            (LiAndJmp, LiAnd, Li, And, Jmp), (LiOrJmp, LiOr, Li, Or, Jmp),
+            (LiXorJmp, LiXor, Li, Xor, Jmp),
+            (MovAddJmp, MovAdd, Mov, Add, Jmp), (MovSubJmp, MovSub, Mov, Sub, Jmp),
+            (MovAndJmp, MovAnd, Mov, And, Jmp), (MovOrJmp, MovOr, Mov, Or, Jmp),
+            (MovXorJmp, MovXor, Mov, Xor, Jmp),
+            (AddAddJmp, AddAdd, Add, Add, Jmp), (AddSubJmp, AddSub, Add, Sub, Jmp),
+            (AddAndJmp, AddAnd, Add, And, Jmp), (AddOrJmp, AddOr, Add, Or, Jmp),
+            (AddXorJmp, AddXor, Add, Xor, Jmp),
+            (SubAddJmp, SubAdd, Sub, Add, Jmp), (SubSubJmp, SubSub, Sub, Sub, Jmp),
+            (SubAndJmp, SubAnd, Sub, And, Jmp), (SubOrJmp, SubOr, Sub, Or, Jmp),
+            (SubXorJmp, SubXor, Sub, Xor, Jmp),
+            (AndAddJmp, AndAdd, And, Add, Jmp), (AndSubJmp, AndSub, And, Sub, Jmp),
+            (AndAndJmp, AndAnd, And, And, Jmp), (AndOrJmp, AndOr, And, Or, Jmp),
+            (AndXorJmp, AndXor, And, Xor, Jmp),
+            (OrAddJmp, OrAdd, Or, Add, Jmp), (OrSubJmp, OrSub, Or, Sub, Jmp),
+            (OrAndJmp, OrAnd, Or, And, Jmp), (OrOrJmp, OrOr, Or, Or, Jmp),
+            (OrXorJmp, OrXor, Or, Xor, Jmp),
+            (XorAddJmp, XorAdd, Xor, Add, Jmp), (XorSubJmp, XorSub, Xor, Sub, Jmp),
+            (XorAndJmp, XorAnd, Xor, And, Jmp), (XorOrJmp, XorOr, Xor, Or, Jmp),
+            (XorXorJmp, XorXor, Xor, Xor, Jmp),
+            (LiAddCall, LiAdd, Li, Add, Call), (LiSubCall, LiSub, Li, Sub, Call),
+            (LiAndCall, LiAnd, Li, And, Call), (LiOrCall, LiOr, Li, Or, Call),
+            (LiXorCall, LiXor, Li, Xor, Call),
+            (MovAddCall, MovAdd, Mov, Add, Call), (MovSubCall, MovSub, Mov, Sub, Call),
+            (MovAndCall, MovAnd, Mov, And, Call), (MovOrCall, MovOr, Mov, Or, Call),
+            (MovXorCall, MovXor, Mov, Xor, Call),
+            (AddAddCall, AddAdd, Add, Add, Call), (AddSubCall, AddSub, Add, Sub, Call),
+            (AddAndCall, AddAnd, Add, And, Call), (AddOrCall, AddOr, Add, Or, Call),
+            (AddXorCall, AddXor, Add, Xor, Call),
+            (SubAddCall, SubAdd, Sub, Add, Call), (SubSubCall, SubSub, Sub, Sub, Call),
+            (SubAndCall, SubAnd, Sub, And, Call), (SubOrCall, SubOr, Sub, Or, Call),
+            (SubXorCall, SubXor, Sub, Xor, Call),
+            (AndAddCall, AndAdd, And, Add, Call), (AndSubCall, AndSub, And, Sub, Call),
+            (AndAndCall, AndAnd, And, And, Call), (AndOrCall, AndOr, And, Or, Call),
+            (AndXorCall, AndXor, And, Xor, Call),
+            (OrAddCall, OrAdd, Or, Add, Call), (OrSubCall, OrSub, Or, Sub, Call),
+            (OrAndCall, OrAnd, Or, And, Call), (OrOrCall, OrOr, Or, Or, Call),
+            (OrXorCall, OrXor, Or, Xor, Call),
+            (XorAddCall, XorAdd, Xor, Add, Call), (XorSubCall, XorSub, Xor, Sub, Call),
+            (XorAndCall, XorAnd, Xor, And, Call), (XorOrCall, XorOr, Xor, Or, Call),
+            (XorXorCall, XorXor, Xor, Xor, Call),
         }
     };
 }
@@ -105,7 +182,10 @@ pub(crate) use with_fused_pairs;
 /// Declares [`Kind`] with the plain kinds and the fused pairs, and the
 /// functions that relate them.
 macro_rules! declare_kinds {
-    (; $(($pair:ident, $first:ident, $second:ident)),* $(,)?) => {
+    (;
+        $(($pair:ident, $first:ident, $second:ident)),* ;
+        $(($triple:ident, $lead:ident, $first3:ident, $second3:ident, $third:ident)),* $(,)?
+    ) => {
         /// What an [`Op`] does: one kind per instruction of the table, the
         /// two states of a slot that holds no instruction, and the fused
         /// pairs of [`with_fused_pairs`].
@@ -158,25 +238,36 @@ macro_rules! declare_kinds {
             Csrr,
             Csrw,
             $($pair,)*
+            $($triple,)*
         }
 
         impl Kind {
-            /// The kind of the slot's own instruction: a fused pair's first
-            /// half, any other kind itself.
+            /// The kind of the slot's own instruction: a fused sequence's
+            /// first, any other kind itself.
             pub(crate) const fn first_half(self) -> Kind {
                 match self {
                     $(Kind::$pair => Kind::$first,)*
+                    $(Kind::$triple => Kind::$first3,)*
                     plain => plain,
+                }
+            }
+
+            /// The kind of a fused sequence's second instruction.
+            const fn second_half(self) -> Option<Kind> {
+                match self {
+                    $(Kind::$pair => Some(Kind::$second),)*
+                    $(Kind::$triple => Some(Kind::$second3),)*
+                    _ => None,
                 }
             }
 
             /// The kind of the slot's first `count` instructions (1 or 2):
             /// what a slot keeps when the word `count` after it changes.
             pub(crate) const fn first_instructions(self, count: usize) -> Kind {
-                if count == 1 {
-                    self.first_half()
-                } else {
-                    self
+                match (self, count) {
+                    (kind, 1) => kind.first_half(),
+                    $((Kind::$triple, _) => Kind::$lead,)*
+                    (kind, _) => kind,
                 }
             }
 
@@ -195,7 +286,21 @@ macro_rules! declare_kinds {
                     _ => None,
                 }
             }
+
+            /// The triple of the pair `self` followed by `third`, if listed.
+            const fn extended_with(self, third: Kind) -> Option<Kind> {
+                match (self, third) {
+                    $((Kind::$lead, Kind::$third) => Some(Kind::$triple),)*
+                    _ => None,
+                }
+            }
         }
+
+        #[cfg(test)]
+        /// Every triple's pair is the pair of its first two instructions,
+        /// and its last two are a listed pair too.
+        const TRIPLES: &[(Kind, Kind, Kind, Kind, Kind)] =
+            &[$((Kind::$triple, Kind::$lead, Kind::$first3, Kind::$second3, Kind::$third)),*];
     };
 }
 with_fused_pairs!(declare_kinds());
@@ -256,16 +361,19 @@ impl Op {
 }
 
 /// After a store to the word at `address`: resets the word's own slot,
-/// and makes the slot before it, if a pair whose second half is that
-/// word, keep only its first half. That slot is not reset, as a pair
-/// before it may read its second half's operands from it (they still
-/// describe the unchanged word at `address - 1`).
+/// and makes the slots before it that fuse that word keep only the
+/// instructions before it (a pair at `address - 1` its first half, a
+/// triple at `address - 2` its first two). Those slots are not reset, as a
+/// fused slot before them may read its later instructions' operands from
+/// them, and their own first instructions have not changed.
 #[inline(always)]
 pub(crate) fn forget_word(decoded: &mut [Op; DECODED_SLOTS], address: usize) {
     let address = address & ADDRESS_MASK;
     decoded[address] = Op::NOT_DECODED;
-    let before = address.wrapping_sub(1) & ADDRESS_MASK;
-    decoded[before].kind = decoded[before].kind.first_instructions(1);
+    for count in 1..=2 {
+        let before = address.wrapping_sub(count) & ADDRESS_MASK;
+        decoded[before].kind = decoded[before].kind.first_instructions(count);
+    }
 }
 
 /// The effect index (family·16 + op) of an effect.
@@ -342,15 +450,22 @@ pub(crate) fn predecode(word: u16, address: u16, isa: IsaVersion) -> Op {
 }
 
 /// The slot of `first`, the decoding of the word at `address`, given
-/// `second`, the decoding of the word after it: `first` itself, or the pair
-/// of the two when [`with_fused_pairs`] lists it. No pair wraps around the
-/// end of memory.
-pub(crate) fn fuse(first: Op, second: Op, address: u16) -> Op {
-    match first.kind.fused_with(second.kind.first_half()) {
-        Some(pair) if address != u16::MAX => Op {
-            kind: pair,
-            ..first
-        },
+/// `next`, the slot of the word after it: `first` itself, the pair of the
+/// two when [`with_fused_pairs`] lists it, or a triple when `next` is
+/// itself a pair that extends it. No fused sequence wraps around the end
+/// of memory (slot 0xFFFF is never a pair, so no triple begins at 0xFFFE).
+pub(crate) fn fuse(first: Op, next: Op, address: u16) -> Op {
+    match first.kind.fused_with(next.kind.first_half()) {
+        Some(pair) if address != u16::MAX => {
+            let kind = match next.kind.second_half() {
+                Some(third) => match pair.extended_with(third) {
+                    Some(triple) => triple,
+                    None => pair,
+                },
+                None => pair,
+            };
+            Op { kind, ..first }
+        }
         _ => first,
     }
 }
@@ -358,6 +473,49 @@ pub(crate) fn fuse(first: Op, second: Op, address: u16) -> Op {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_triple_is_two_overlapping_pairs() {
+        for &(triple, lead, first, second, third) in TRIPLES {
+            assert_eq!(first.fused_with(second), Some(lead), "{triple:?}");
+            assert!(second.fused_with(third).is_some(), "{triple:?}");
+            assert_eq!(triple.first_half(), first, "{triple:?}");
+            assert_eq!(triple.first_instructions(2), lead, "{triple:?}");
+        }
+    }
+
+    #[test]
+    fn a_function_tail_fuses_into_a_triple() {
+        let at = |address: u16, instruction: Instruction| {
+            predecode(instruction.encode(), address, IsaVersion::V0_4)
+        };
+        let (v0, v2) = (
+            cml_isa::Register::new(0).unwrap(),
+            cml_isa::Register::new(2).unwrap(),
+        );
+        let add = at(
+            19,
+            Instruction::Add {
+                vd: v0,
+                vs: v0,
+                vt: v2,
+            },
+        );
+        let xor = at(
+            20,
+            Instruction::Xor {
+                vd: v0,
+                vs: v0,
+                vt: v2,
+            },
+        );
+        let ret = at(21, Instruction::Ret { va: v0 });
+        let xor_ret = fuse(xor, ret, 20);
+        assert_eq!(xor_ret.kind, Kind::XorRet);
+        assert_eq!(fuse(add, xor_ret, 19).kind, Kind::AddXorRet);
+        // Without the pair after it, ADD + XOR stays a pair.
+        assert_eq!(fuse(add, xor, 19).kind, Kind::AddXor);
+    }
 
     #[test]
     fn an_op_is_eight_bytes() {

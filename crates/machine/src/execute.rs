@@ -15,7 +15,7 @@ use crate::decoded::{forget_word, with_fused_pairs, Kind, Op, Reg};
 use crate::fault::Fault;
 use crate::trace::TraceRecord;
 use crate::value::Value;
-use crate::{CoreState, Engine, Machine, RunOutcome, DECODED_SLOTS, MEMORY_WORDS};
+use crate::{CoreState, Engine, Machine, RunOutcome, DECODED_SLOTS, WORD_SLOTS};
 
 /// Why an instruction left the loop.
 pub(crate) enum Exit {
@@ -182,6 +182,7 @@ impl Machine {
             fuel: self.fuel().min(i64::MAX as u64),
             hp,
             stack_base: self.map.stack_base,
+            ret_bound: self.map.stack_base.saturating_sub(2),
             lowest_sp,
             decoded_start: self.decoded_start,
             decoded_end: self.decoded_end,
@@ -260,6 +261,9 @@ struct HotState {
     fuel: u64,
     hp: usize,
     stack_base: u16,
+    /// RET's one test: its frame `sp .. sp + 3` lies below the stack base
+    /// when `sp < ret_bound` (never when the base is below 3).
+    ret_bound: u16,
     lowest_sp: usize,
     /// `Machine::decoded_start..decoded_end`: no slot outside is decoded,
     /// and none is decoded while the loop runs (decoding is the reference
@@ -275,10 +279,10 @@ struct HotState {
 impl HotState {
     /// The lowest sp at which CALL can take its common case; see
     /// [`HotState::call_guard`]. The frame is `sp - 3 .. sp`, and a store
-    /// to its first word resets the slot before it too.
+    /// to its first word touches the two slots before it too.
     fn call_guard(&self) -> usize {
         (self.hp + 3)
-            .max(self.decoded_end + 4)
+            .max(self.decoded_end + 5)
             .max(self.lowest_sp + 3)
     }
 
@@ -300,12 +304,12 @@ impl HotState {
         true
     }
 
-    /// Whether a store to `address` may have slots to reset: it or the
-    /// word after it lies where slots have been decoded.
+    /// Whether a store to `address` may have slots to forget
+    /// ([`forget_word`]): its own or one of the two before it lies where
+    /// slots have been decoded.
     #[inline(always)]
     fn may_hit_code(&self, address: usize) -> bool {
-        address.wrapping_add(1).wrapping_sub(self.decoded_start)
-            <= self.decoded_end - self.decoded_start
+        address.wrapping_sub(self.decoded_start) < self.decoded_end + 2 - self.decoded_start
     }
 }
 
@@ -316,7 +320,8 @@ enum HotExit {
     /// The instruction at `HotState::pc` (already issued: its fuel is
     /// spent) is one the hot loop leaves to [`Machine::execute_instruction`]:
     /// an instruction it never executes, the unusual case (a fault) of one
-    /// it does, or a fused pair's first half when only one issue is left.
+    /// it does, or the slot's first instruction when fewer issues are left
+    /// than the loop needs to enter any slot.
     Slow,
 }
 
@@ -332,7 +337,7 @@ enum HotExit {
 /// in one dispatch, issuing (counting) each as its own instruction.
 #[inline(never)]
 fn hot_loop(
-    words: &mut [u16; MEMORY_WORDS],
+    words: &mut [u16; WORD_SLOTS],
     decoded: &mut [Op; DECODED_SLOTS],
     state: &mut HotState,
 ) -> HotExit {
@@ -340,19 +345,20 @@ fn hot_loop(
     // registers and the rarely used rest stay in `state`, which no other
     // reference can reach.
     let mut pc = state.pc as u16;
-    // A `u16`, and `stack_base` a local no larger, so that the compiler
-    // knows `sp + 3` cannot overflow and a frame below `stack_base` lies
-    // in memory: RET's frame needs no bounds test of its own.
+    // sp is a `u16`: with the two words of padding past the end of
+    // `words`, a three-word frame at any sp (or at `sp - 3` wrapped) is in
+    // bounds, so CALL and RET index their frames without a bounds test;
+    // their own tests keep the frames where they belong.
     let mut sp = state.sp as u16;
-    let stack_base = state.stack_base as usize;
-    // The fuel, as the issues left beyond two. At the top of the loop it
-    // is never negative, so any slot (a pair issues two) may run without a
-    // test before it: each arm takes its issues after it has run and
-    // leaves the loop when fewer than two remain (`retire!`). That puts
-    // the test (`sub`, `js`) at the end of the arm, where the dispatch that
-    // follows it needs nothing but pc, and lets the compiler copy that
-    // short dispatch into every arm instead of jumping back to one.
-    let mut spare = state.fuel as i64 - 2;
+    // The fuel, as the issues left beyond three (`MOST_ISSUES`). At the
+    // top of the loop it is never negative, so any slot (a triple issues
+    // three) may run without a test before it: each arm takes its issues,
+    // a constant, after it has run and leaves the loop when fewer than
+    // three remain (`retire!`), with `sub` and `js`. This spares the
+    // dispatch the load of a per-slot issue count, and the register
+    // copies the compiler made to undo the subtraction on the way out.
+    const MOST_ISSUES: i64 = 3;
+    let mut spare = state.fuel as i64 - MOST_ISSUES;
 
     // Anything but the plain case (a tag to check against, a stack bound)
     // goes to the reference implementation, which finds the fault. `$at` is
@@ -369,7 +375,7 @@ fn hot_loop(
         }};
     }
     // The end of a slot that retired `$issued` instructions: count them
-    // and go on at `pc` while two issues remain.
+    // and go on at `pc` while three issues remain.
     macro_rules! retire {
         ($issued:expr) => {{
             spare -= $issued;
@@ -499,18 +505,16 @@ fn hot_loop(
             if (sp as usize) < state.call_guard && !state.call_below_guard(decoded, sp as usize) {
                 slow_path!($at, $issued);
             }
-            // The frame as one slice: a single bounds test (sp >= 3),
-            // after which the three words need none.
-            let Some(frame) = words.get_mut((sp as usize).wrapping_sub(3)..sp as usize) else {
-                slow_path!($at, $issued);
-            };
+            // The frame, `sp - 3 .. sp`: past the guard sp is at least 3,
+            // and the padding keeps the three words in bounds anyway.
+            sp -= 3;
+            let frame = &mut words[sp as usize..sp as usize + 3];
             // v6's tag goes below its value: with the halves swapped, the
             // two words are one 32-bit store.
             let environment = state.registers[6].rotate_left(TAG_SHIFT);
             frame[0] = environment as u16;
             frame[1] = (environment >> TAG_SHIFT) as u16;
             frame[2] = ($at as u16).wrapping_add(1);
-            sp -= 3;
             state.registers[0] = reg!(op.b);
             state.registers[6] = closure;
             pc = words[target as usize];
@@ -518,13 +522,10 @@ fn hot_loop(
         }};
         (Ret, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
-            // `stack_base` is at most 0xFFFF, so past this test the frame
-            // is in memory and indexing it needs no second test.
-            let top = sp as usize + 3;
-            if top > stack_base {
+            if sp >= state.ret_bound {
                 slow_path!($at, $issued);
             }
-            let frame = &words[sp as usize..top];
+            let frame = &words[sp as usize..sp as usize + 3];
             // Tag and value of v6 as one 32-bit load, halves swapped back;
             // the tag word keeps only its three tag bits.
             let environment = (frame[0] as u32 | (frame[1] as u32) << TAG_SHIFT)
@@ -538,8 +539,9 @@ fn hot_loop(
         }};
         (Lds, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
+            // The slot's two words lie below the stack base.
             let address = sp as usize + 2 * op.imm as usize;
-            if address + 2 > stack_base {
+            if address + 2 > state.stack_base as usize {
                 slow_path!($at, $issued);
             }
             let value = words[address & ADDRESS_MASK] as u32;
@@ -548,8 +550,9 @@ fn hot_loop(
         }};
         (Sts, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
+            // The slot's two words lie below the stack base.
             let address = sp as usize + 2 * op.imm as usize;
-            if address + 2 > stack_base {
+            if address + 2 > state.stack_base as usize {
                 slow_path!($at, $issued);
             }
             let value = reg!(op.a);
@@ -574,7 +577,10 @@ fn hot_loop(
     // its own address, so a fault in the second half is reported there,
     // with the first half retired.
     macro_rules! dispatch {
-        ($kind:expr; $(($pair:ident, $first:ident, $second:ident)),* $(,)?) => {
+        ($kind:expr;
+            $(($pair:ident, $first:ident, $second:ident)),* ;
+            $(($triple:ident, $lead:ident, $first3:ident, $second3:ident, $third:ident)),* $(,)?
+        ) => {
             match $kind {
                 Kind::Li => plain!(Li),
                 Kind::Mov => plain!(Mov),
@@ -609,6 +615,21 @@ fn hot_loop(
                         retire!(2);
                     }
                 })*
+                // A triple: its later instructions' operands are in the
+                // next two slots (the pair of the second and third, then
+                // the third), decoded while this slot holds the triple.
+                // No triple begins at 0xFFFE, and `decoded` has two slots
+                // past the end.
+                $(Kind::$triple => {
+                    exec!($first3, decoded[pc as usize], pc, 1);
+                    exec!($second3, decoded[pc as usize + 1], pc.wrapping_add(1), 2);
+                    exec!($third, decoded[pc as usize + 2], pc.wrapping_add(2), 3);
+                    #[allow(unreachable_code)]
+                    {
+                        pc = pc.wrapping_add(3);
+                        retire!(3);
+                    }
+                })*
                 Kind::NotDecoded
                 | Kind::Illegal
                 | Kind::Lih
@@ -638,7 +659,7 @@ fn hot_loop(
     }
 
     // `Some(at)`: the instruction at `at` (issued) is for the slow path;
-    // `None`: fewer than two issues are left for the slot at `pc`.
+    // `None`: fewer than three issues are left for the slot at `pc`.
     let slow_at: Option<u16> = if spare < 0 {
         None
     } else {
@@ -646,16 +667,17 @@ fn hot_loop(
             with_fused_pairs!(dispatch(decoded[pc as usize].kind));
         }
     };
-    let mut fuel = spare + 2;
+    let mut fuel = spare + MOST_ISSUES;
     let exit = match slow_at {
         Some(at) => {
             pc = at;
             HotExit::Slow
         }
         None if fuel == 0 => HotExit::Limit,
-        // One issue left: the reference implementation issues the slot's
-        // instruction (a pair's first half alone), so `--max-cycles` stops
-        // exactly, between a pair's halves if need be.
+        // One or two issues left: the reference implementation issues the
+        // slot's first instruction alone (and the outer loop comes back
+        // for the next), so `--max-cycles` stops exactly, inside a fused
+        // sequence if need be.
         None => {
             fuel -= 1;
             HotExit::Slow
@@ -723,7 +745,7 @@ mod tests {
     /// An instruction from the pairs' alphabet, with registers v1-v4 and
     /// short branches, so that random programs are mostly pairs.
     fn instruction() -> impl Strategy<Value = u16> {
-        (0usize..12, 1u8..5, 1u8..5, 1u8..5, -3i16..4).prop_map(|(pick, d, s, t, small)| {
+        (0usize..14, 1u8..5, 1u8..5, 1u8..5, -3i16..4).prop_map(|(pick, d, s, t, small)| {
             let (vd, vs, vt) = (v(d), v(s), v(t));
             match pick {
                 0 => Instruction::Li { vd, imm8: small },
@@ -740,6 +762,8 @@ mod tests {
                     vd,
                     tag: cml_isa::Tag::PTR,
                 },
+                11 => Instruction::Ret { va: vs },
+                12 => Instruction::Call { vf: v(5), va: vs },
                 _ => Instruction::St {
                     vd,
                     vs,
@@ -866,6 +890,130 @@ mod tests {
         agree_under_every_limit(&words, 40);
     }
 
+    /// LI then LIH: `word` in `vd`, whatever its high bit.
+    fn load_word(vd: Register, word: u16) -> [Instruction; 2] {
+        [
+            Instruction::Li {
+                vd,
+                imm8: word as u8 as i8 as i16,
+            },
+            Instruction::Lih {
+                vd,
+                imm8: (word >> 8) as u8,
+            },
+        ]
+    }
+
+    /// A closure in `vd` for the function at `address`.
+    fn closure(vd: Register, address: i16) -> [Instruction; 4] {
+        [
+            Instruction::Alloc {
+                vd,
+                layout: cml_isa::Layout::CLOSURE_REC,
+                n: 1,
+            },
+            Instruction::Li {
+                vd: v(0),
+                imm8: address,
+            },
+            Instruction::St {
+                vd: v(0),
+                vs: vd,
+                off5: 0,
+            },
+            Instruction::Settag {
+                vd,
+                tag: cml_isa::Tag::CLOSURE,
+            },
+        ]
+    }
+
+    #[test]
+    fn stores_into_a_triple_change_what_it_runs() {
+        // f at 29 and g at 32 are both ADD v0,v0,v2 / XOR v0,v0,v2 /
+        // RET v0, each one triple once called. Then f's RET becomes
+        // RET v2 (a store to a triple's third word) and g's XOR becomes
+        // OR (a store to its second), and both are called again.
+        const F: i16 = 29;
+        const G: i16 = 32;
+        let add = Instruction::Add {
+            vd: v(0),
+            vs: v(0),
+            vt: v(2),
+        };
+        let xor = Instruction::Xor {
+            vd: v(0),
+            vs: v(0),
+            vt: v(2),
+        };
+        let or = Instruction::Or {
+            vd: v(0),
+            vs: v(0),
+            vt: v(2),
+        };
+        let store = |address: i16, instruction: Instruction| {
+            let mut code = vec![
+                Instruction::Li {
+                    vd: v(7),
+                    imm8: address,
+                },
+                Instruction::Settag {
+                    vd: v(7),
+                    tag: cml_isa::Tag::PTR,
+                },
+            ];
+            code.extend(load_word(v(0), instruction.encode()));
+            code.push(Instruction::St {
+                vd: v(0),
+                vs: v(7),
+                off5: 0,
+            });
+            code
+        };
+        let mut program = Vec::new();
+        program.extend(closure(v(5), F));
+        program.extend(closure(v(6), G));
+        program.extend([
+            Instruction::Li { vd: v(2), imm8: 1 },
+            Instruction::Li { vd: v(1), imm8: 6 },
+            Instruction::Call { vf: v(5), va: v(1) },
+            Instruction::Mov { vd: v(3), vs: v(0) },
+            Instruction::Call { vf: v(6), va: v(1) },
+            Instruction::Mov { vd: v(4), vs: v(0) },
+        ]);
+        program.extend(store(F + 2, Instruction::Ret { va: v(2) }));
+        program.extend(store(G + 1, or));
+        program.extend([
+            Instruction::Call { vf: v(5), va: v(1) },
+            Instruction::Add {
+                vd: v(3),
+                vs: v(3),
+                vt: v(0),
+            },
+            Instruction::Call { vf: v(6), va: v(1) },
+            Instruction::Add {
+                vd: v(4),
+                vs: v(4),
+                vt: v(0),
+            },
+            Instruction::Halt {},
+        ]);
+        assert_eq!(program.len(), F as usize);
+        program.extend([add, xor, Instruction::Ret { va: v(0) }]);
+        program.extend([add, xor, Instruction::Ret { va: v(0) }]);
+        let words: Vec<u16> = program.iter().map(|i| i.encode()).collect();
+        for engine in [Engine::Fast, Engine::Reference] {
+            let (outcome, machine) = run(&words, engine, true, 1000);
+            assert_eq!(outcome, RunOutcome::Halted, "{engine:?}");
+            let registers = machine.registers();
+            // f(6) = (6 + 1) ^ 1 = 6, then v2 = 1: 6 + 1.
+            assert_eq!(registers[3].bits(), 7, "{engine:?}: v3");
+            // g(6) = 6, then (6 + 1) | 1 = 7: 6 + 7.
+            assert_eq!(registers[4].bits(), 13, "{engine:?}: v4");
+        }
+        agree_under_every_limit(&words, 80);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -874,6 +1022,26 @@ mod tests {
             words in proptest::collection::vec(instruction(), 4..24),
         ) {
             agree_under_every_limit(&words, 60);
+        }
+
+        /// A random function body (RET at its end) called three times, so
+        /// that its ALU runs before RET, JMP and CALL become triples, and
+        /// stores land in them between calls.
+        #[test]
+        fn fused_and_unfused_agree_in_called_functions(
+            body in proptest::collection::vec(instruction(), 2..16),
+        ) {
+            let mut program = closure(v(5), 8).to_vec();
+            program.extend([
+                Instruction::Call { vf: v(5), va: v(1) },
+                Instruction::Call { vf: v(5), va: v(2) },
+                Instruction::Call { vf: v(5), va: v(3) },
+                Instruction::Halt {},
+            ]);
+            let mut words: Vec<u16> = program.iter().map(|i| i.encode()).collect();
+            words.extend(body);
+            words.push(Instruction::Ret { va: v(1) }.encode());
+            agree_under_every_limit(&words, 80);
         }
     }
 }

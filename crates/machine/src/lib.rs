@@ -67,10 +67,16 @@ use handlers::HandlerStack;
 /// Words of memory: the whole 16-bit address space.
 pub const MEMORY_WORDS: usize = 1 << 16;
 
-/// Pre-decoded slots: one per word, and one past the end that is never
-/// decoded, so that the dispatch loop can read a fused pair's second half
-/// at `pc + 1` without wrapping (no pair begins at the last word).
-pub(crate) const DECODED_SLOTS: usize = MEMORY_WORDS + 1;
+/// Memory words: one per address, and two past the end that no address
+/// reaches and that stay zero, so that the dispatch loop can index a
+/// three-word stack frame at any u16 sp without a bounds test.
+pub(crate) const WORD_SLOTS: usize = MEMORY_WORDS + 2;
+
+/// Pre-decoded slots: one per word, and two past the end that are never
+/// decoded, so that the dispatch loop can read a fused sequence's later
+/// instructions at `pc + 1` and `pc + 2` without wrapping (no sequence
+/// runs past the last word).
+pub(crate) const DECODED_SLOTS: usize = MEMORY_WORDS + 2;
 
 /// How many packets the core's outbound NoC queue holds.
 pub const OUTBOUND_QUEUE_CAPACITY: usize = 16;
@@ -144,7 +150,7 @@ pub struct Machine {
     pub(crate) core_id: u8,
     pub(crate) isa: IsaVersion,
     pub(crate) engine: Engine,
-    pub(crate) words: Box<[u16; MEMORY_WORDS]>,
+    pub(crate) words: Box<[u16; WORD_SLOTS]>,
     pub(crate) decoded: Box<[Op; DECODED_SLOTS]>,
     /// Every slot ever decoded lies in `decoded_start..decoded_end`
     /// (empty while both are 0); the range never shrinks. A store outside
@@ -195,14 +201,14 @@ impl Machine {
             core_id: 0,
             isa,
             engine: Engine::Fast,
-            words: vec![0u16; MEMORY_WORDS]
+            words: vec![0u16; WORD_SLOTS]
                 .into_boxed_slice()
                 .try_into()
-                .expect("65536 words"),
+                .expect("65538 words"),
             decoded: vec![Op::NOT_DECODED; DECODED_SLOTS]
                 .into_boxed_slice()
                 .try_into()
-                .expect("65537 slots"),
+                .expect("65538 slots"),
             decoded_start: 0,
             decoded_end: 0,
             fusion: true,
