@@ -282,11 +282,9 @@ impl Declarations {
                 first: Some(first.clone()),
             });
         } else if built_in {
-            errors.push(CheckError::Duplicate {
-                kind,
+            errors.push(CheckError::BuiltInRedeclared {
                 name: name.text.clone(),
                 span: name.span.clone(),
-                first: None,
             });
         }
         module_spans.insert(key, name.span.clone());
@@ -507,11 +505,15 @@ impl Declarations {
                     if origin == Origin::Module {
                         if let Some(existing) = self.constructors.get(&variant.name.text) {
                             if existing.type_name == name && names.contains(&variant.name.text) {
+                                let first = variants[..index]
+                                    .iter()
+                                    .find(|earlier| earlier.name.text == variant.name.text)
+                                    .map(|earlier| earlier.name.span.clone());
                                 errors.push(CheckError::Duplicate {
                                     kind: "constructor",
                                     name: variant.name.text.clone(),
                                     span: variant.name.span.clone(),
-                                    first: None,
+                                    first,
                                 });
                             }
                         }

@@ -42,6 +42,13 @@ pub enum CheckError {
         /// Where.
         span: Span,
     },
+    /// A declaration of a built-in type (`type linear continuation a`).
+    BuiltInRedeclared {
+        /// The type's name.
+        name: String,
+        /// The declaration's name.
+        span: Span,
+    },
     /// Two declarations of the same name in one namespace.
     Duplicate {
         /// What kind of thing ("type", "effect", "constructor").
@@ -321,6 +328,7 @@ impl CheckError {
             | CheckError::AmbiguousTypeApplication { span, .. }
             | CheckError::UnknownEffect { span, .. }
             | CheckError::Duplicate { span, .. }
+            | CheckError::BuiltInRedeclared { span, .. }
             | CheckError::UnboundName { span, .. }
             | CheckError::UnknownConstructor { span, .. }
             | CheckError::ConstructorArity { span, .. }
@@ -448,9 +456,26 @@ impl CheckError {
                     .with_primary(file, span.clone(), "declared again here");
                 let diagnostic = match first {
                     Some(first) => diagnostic.with_secondary(file, first.clone(), "first declared here"),
-                    None => diagnostic.with_note(format!("`{name}` is built in")),
+                    None => diagnostic,
                 };
                 diagnostic.with_hint("rename one of them")
+            }
+            CheckError::BuiltInRedeclared { name, span } => {
+                let diagnostic = Diagnostic::error(format!("type `{name}` is built in"))
+                    .with_code("types::duplicate")
+                    .with_primary(file, span.clone(), "this declares the built-in type again");
+                if name == "continuation" {
+                    diagnostic
+                        .with_note(
+                            "`a continuation` is built in: it is linear already, and has a \
+                             hidden answer type and effect row",
+                        )
+                        .with_hint("remove this declaration and use the built-in `continuation`")
+                } else {
+                    diagnostic
+                        .with_note(format!("`{name}` is one of the built-in types"))
+                        .with_hint("remove this declaration, or give the new type a name of its own")
+                }
             }
             CheckError::UnboundName { name, span, suggestion } => {
                 let diagnostic = Diagnostic::error(format!("unbound name `{name}`"))

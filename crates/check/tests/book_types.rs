@@ -73,11 +73,13 @@ fn chapter_12_blocking_kernel() {
 /// `UartTx`, `IO`, `Hardware`, and `ProcLifecycle` (the book's boot
 /// performs `ProcLifecycle.spawn` outside any `proc_handlers`, a
 /// semantic slip of the book that types cannot see, since `boot` is not
-/// `main`). `core_id` is an alias of `int` and prints as `int`. The inner
-/// arrows of `proc_handlers` carry the scheduler's row: in the recursive
-/// group it is typed at its one use, `with proc_handlers p.id p.home_core`.
-/// The file also has checker bug B2 (`tests/cml/book/EXPECTED.md`), which
-/// does not change these types.
+/// `main`). `core_id` is an alias of `int` and prints as `int`. The body
+/// row of `proc_handlers` (its last arrow) is the scheduler's: in the
+/// recursive group it is typed at its one use, `with proc_handlers p.id
+/// p.home_core`; the row of its partial application stays free (applying
+/// a defined function to one argument performs nothing), so it is not
+/// printed. `handle_noc_message` keeps its written closed row, which its
+/// callers in the group open (a use may perform more).
 #[test]
 fn chapter_14_multicore_kernel() {
     insta::assert_snapshot!(types(

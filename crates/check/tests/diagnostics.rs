@@ -114,3 +114,8 @@ fn linear_value_dropped() {
          handler stopper = { | Stop.stop (), k -> () | return x -> x }"
     ));
 }
+
+#[test]
+fn built_in_continuation_redeclared() {
+    insta::assert_snapshot!(render("type linear continuation a"));
+}

@@ -145,3 +145,91 @@ fn references_and_loop() {
     let source = "let count () =\n  let a = ref 0 in\n  loop {\n    a := !a + 1\n  }";
     assert_eq!(types_of(source), ["count : unit -> a / {Mem | e}"]);
 }
+
+/// B2: `h` writes the closed row `⟨E⟩`; a use of it inside its recursive
+/// group opens the written row, as a use outside does, so `g`, whose
+/// written row `⟨E, F⟩` is larger, may call it: the call unifies
+/// `⟨E | ρ⟩` with `⟨E, F⟩`, binding `ρ := ⟨F⟩`. Each keeps its own row.
+#[test]
+fn a_closed_row_is_opened_at_a_call_inside_a_recursive_group() {
+    let source = "effect E { x : () -> () }\neffect F { y : () -> () }\n\
+                  let rec g () : () / {E, F} = perform F.y (); h ()\n\
+                  and h () : () / {E} = perform E.x ()";
+    assert_eq!(
+        types_of(source),
+        ["g : unit -> unit / {E, F}", "h : unit -> unit / {E}"]
+    );
+}
+
+/// The other way round, `g : ⟨E⟩` calling `h : ⟨E, F⟩` performs `F`,
+/// which `g`'s written row lacks: the error is at the call `h ()`, not
+/// in `h`'s body.
+#[test]
+fn a_call_in_a_recursive_group_performing_too_much_is_blamed_at_the_call() {
+    let source = "effect E { x : () -> () }\neffect F { y : () -> () }\n\
+                  let rec g () : () / {E} = perform E.x (); h ()\n\
+                  and h () : () / {E, F} = perform F.y ()";
+    let checked = check(source);
+    assert_eq!(checked.errors.len(), 1, "{:?}", checked.errors);
+    let cml_check::CheckError::EffectNotAllowed { effect, span, .. } = &checked.errors[0] else {
+        panic!("{:?}", checked.errors)
+    };
+    assert_eq!(effect, "F");
+    assert_eq!(&source[span.clone()], "h ()");
+}
+
+/// Inside a recursive group a curried member is monomorphic, but applying
+/// it to fewer arguments performs nothing (the closure's allocation is at
+/// the application), so a call does not tie the row of its partial
+/// application to the caller's: `add : int -> int -> int / e`, with the
+/// inner arrow's row free and not printed, as outside a group. `f`
+/// performs `IO`, and `add`'s body row is `f`'s (monomorphic recursion).
+#[test]
+fn a_call_in_a_recursive_group_leaves_partial_application_rows_free() {
+    let source = "let rec f x = print_int (add x 1)\nand add a b = a + b";
+    assert_eq!(
+        types_of(source),
+        [
+            "f : int -> unit / {IO | e}",
+            "add : int -> int -> int / {IO | e}"
+        ]
+    );
+}
+
+/// B4 (chapter 17's generator): the clause context is lexical, so `resume
+/// k ()` inside the `fun` still reinstalls the shallow clause: `k :
+/// Cont(unit, unit, ⟨Coro a | ε⟩)` (the handled computation returns `()`),
+/// and `resume k ()` is `τout ! ε` with `τout = generator a` (the return
+/// clause's `Done`); so the `fun` is `unit -> generator a / ε`, which
+/// `Yielded` accepts. Building `Yielded (..)` and the closure (it captures
+/// `k`) allocate: `Mem ∈ ε`. The handled `body ()` performs `⟨Coro a | ε⟩`.
+#[test]
+fn resume_in_a_closure_inside_a_shallow_clause_reinstalls_the_clauses() {
+    let source = "effect Coro a { yield : a -> () }\n\
+                  type generator a = | Done | Yielded of a * (unit -> generator a)\n\
+                  let run body =\n  handle body () with\n  \
+                  | Coro.yield v, k -> Yielded (v, fun () -> resume k ())\n  \
+                  | return () -> Done";
+    assert_eq!(
+        types_of(source),
+        ["run : (unit -> unit / {Coro a, Mem | e}) -> generator a / {Mem | e}"]
+    );
+}
+
+/// A `handle` nested in a closure inside a clause installs its own
+/// context: the inner `resume j ()` reinstalls the inner handler (its
+/// output `int`), the outer `resume k ()` the outer one (its output
+/// `unit`, the handled `perform`'s result); were the outer context used
+/// for `j`, `Cont(int, int, ..)` would not match the outer `Cont(unit,
+/// unit, ..)`. The closure captures no local variable, so building it
+/// does not allocate, and `run` performs nothing.
+#[test]
+fn a_handle_nested_in_a_closure_has_its_own_clause_context() {
+    let source = "effect Tick { tick : () -> () }\n\
+                  effect Ask { ask : () -> int }\n\
+                  let run () =\n  handle perform Tick.tick () with\n  \
+                  | Tick.tick (), k ->\n      \
+                  let later = fun () -> (handle perform Ask.ask () with | Ask.ask (), j -> resume j 1) in\n      \
+                  resume k ()";
+    assert_eq!(types_of(source), ["run : unit -> unit / e"]);
+}

@@ -89,9 +89,11 @@ impl Inferencer {
             }
             None => (self.table.fresh_row(), Some("this function".to_string())),
         };
-        let saved_clause = self.clause.take();
+        // The clause context is lexical: a `resume` in a `fun` inside a
+        // shallow clause (`Yielded (v, fun () -> resume k ())`) still
+        // reinstalls that clause's handler. Only a nested handler installs
+        // a context of its own.
         let body_type = self.with_row(row.clone(), context, |inferencer| inferencer.infer(body));
-        self.clause = saved_clause;
         let result = match expected_result {
             Some(expected) => {
                 self.expect(&expected, &body_type, &body.span(), "the body");
@@ -158,6 +160,63 @@ impl Inferencer {
         }
     }
 
+    /// The type a function of a recursive group declares, to stand for it
+    /// while the group is inferred: its parameters' annotations, its result
+    /// annotation and its written row, each fresh where nothing is written
+    /// (`and h () : () / {E} = ...` gives `unit -> unit / ⟨E⟩`). A use of
+    /// the function in the group then instantiates a closed written row
+    /// opened, as a use outside the group does (`env::instantiate`), so a
+    /// member with more effects may call it, and a call that performs more
+    /// than the caller allows is reported at the call; the rows of its
+    /// partial applications are left free (`free_partial_rows`). Errors in
+    /// the annotations are reported once, when the body is checked. `None`
+    /// for a binding without parameters.
+    fn written_signature(&mut self, binding: &Binding) -> Option<Type> {
+        if binding.parameters.is_empty() {
+            return None;
+        }
+        let (result, row) = match &binding.annotation {
+            Some(TypeExpr::WithRow { ty, row, .. }) => (Some(ty.as_ref()), Some(row)),
+            other => (other.as_ref(), None),
+        };
+        let mut scope = TypeScope {
+            open: true,
+            ..TypeScope::default()
+        };
+        let mut discarded = Vec::new();
+        let mut resolver = Resolver {
+            declarations: &self.declarations,
+            table: &mut self.table,
+            errors: &mut discarded,
+        };
+        let parameters: Vec<Type> = binding
+            .parameters
+            .iter()
+            .map(|parameter| match &parameter.annotation {
+                Some(annotation) => resolver.resolve(annotation, &mut scope),
+                None => resolver.table.fresh_type(),
+            })
+            .collect();
+        let mut signature = match result {
+            Some(result) => resolver.resolve(result, &mut scope),
+            None => resolver.table.fresh_type(),
+        };
+        let row = match row {
+            Some(row) => resolver.resolve_row(row, &mut scope),
+            None => resolver.table.fresh_row(),
+        };
+        let last = parameters.len() - 1;
+        for (index, parameter) in parameters.into_iter().enumerate().rev() {
+            let arrow_row = if index == last {
+                row.clone()
+            } else {
+                self.table.fresh_row()
+            };
+            signature = Type::function(parameter, signature, arrow_row);
+        }
+        Some(signature)
+    }
+
     /// Whether a binding may be generalised.
     fn generalisable(&self, binding: &Binding) -> bool {
         !binding.mutable
@@ -176,12 +235,19 @@ impl Inferencer {
             for binding in bindings {
                 let placeholder = self.table.fresh_type();
                 if let Pattern::Variable(name) = &binding.pattern {
+                    if binding.parameters.len() > 1 {
+                        self.group_functions.insert(name.span.clone());
+                    }
                     self.push_entry(
                         name,
                         Scheme::monomorphic(placeholder.clone()),
                         binding,
                         global,
                     );
+                }
+                if let Some(signature) = self.written_signature(binding) {
+                    // Cannot fail: the placeholder is fresh.
+                    let _ = self.table.unify(&placeholder, &signature);
                 }
                 placeholders.push(placeholder);
             }
@@ -193,11 +259,16 @@ impl Inferencer {
             }
             self.table.level -= 1;
             self.env.truncate(mark);
+            for binding in bindings {
+                if let Pattern::Variable(name) = &binding.pattern {
+                    self.group_functions.remove(&name.span);
+                }
+            }
             for (binding, ty) in bindings.iter().zip(types) {
                 let scheme = self.scheme_for(binding, ty);
                 match &binding.pattern {
                     Pattern::Variable(name) => {
-                        self.push_entry(name, scheme.clone(), binding, global);
+                        self.define(name, scheme.clone(), binding, global);
                         defined.push((name.clone(), scheme, binding.span.clone()));
                     }
                     other => {
@@ -234,7 +305,7 @@ impl Inferencer {
             }
         }
         for (name, scheme, binding) in pending {
-            self.push_entry(&name, scheme.clone(), binding, global);
+            self.define(&name, scheme.clone(), binding, global);
             defined.push((name, scheme, binding.span.clone()));
         }
         defined
@@ -247,6 +318,23 @@ impl Inferencer {
             self.table.restrict_levels(&ty);
             Scheme::monomorphic(ty)
         }
+    }
+
+    /// Binds a name a `let` (or `let rec`) defines, with its final scheme.
+    /// A local one is recorded in `local_binders`, so that the linearity
+    /// pass tracks it when its value is linear (`let f = open_file "x"
+    /// in`). The scheme's type is recorded as it is: its quantified
+    /// variables are unbound variables of the table, which never make a
+    /// type linear by themselves (a quantified `Cont(a, b, e)` still is),
+    /// and what is bound later is seen when the analyses resolve it. A
+    /// `let mutable` variable is a cell, like a `mutable` field: reading it
+    /// does not move what it holds, so it is not tracked.
+    fn define(&mut self, name: &Name, scheme: Scheme, binding: &Binding, global: bool) {
+        if !global && !binding.mutable {
+            self.local_binders
+                .push((name.span.clone(), scheme.ty.clone()));
+        }
+        self.push_entry(name, scheme, binding, global);
     }
 
     fn push_entry(&mut self, name: &Name, scheme: Scheme, binding: &Binding, global: bool) {

@@ -398,6 +398,31 @@ impl Inferencer {
         });
     }
 
+    /// A use, inside its recursive group, of a function defined with
+    /// `arity` parameters, whose type is monomorphic until the group is
+    /// generalised: the rows of its first `arity - 1` arrows are replaced
+    /// by fresh ones. Those rows are fresh in the definition
+    /// ([`Inferencer::function`]: applying a defined function to fewer
+    /// arguments builds a closure and performs nothing), so each use may
+    /// choose them, as it does after generalisation; without this, every
+    /// call in the group would tie them to the caller's row.
+    fn free_partial_rows(&mut self, ty: Type, arity: usize) -> Type {
+        if arity <= 1 {
+            return ty;
+        }
+        match self.table.shallow(&ty) {
+            Type::Function(parameter, result, row) => {
+                let result = self.free_partial_rows(*result, arity - 1);
+                let row = match self.table.shallow_row(&row) {
+                    Row::Var(_) => self.table.fresh_row(),
+                    other => other,
+                };
+                Type::Function(parameter, Box::new(result), row)
+            }
+            other => other,
+        }
+    }
+
     /// A variable's or qualified value's type.
     pub fn variable(&mut self, path: &Path) -> Type {
         if path.segments.len() > 1 {
@@ -443,7 +468,12 @@ impl Inferencer {
                         *captured = true;
                     }
                 }
-                instantiate(&mut self.table, &entry.scheme)
+                let ty = instantiate(&mut self.table, &entry.scheme);
+                if self.group_functions.contains(&entry.span) {
+                    self.free_partial_rows(ty, entry.arity)
+                } else {
+                    ty
+                }
             }
             None => {
                 self.unbound(name, &path.span);

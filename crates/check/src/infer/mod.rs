@@ -110,6 +110,10 @@ pub struct Inferencer {
     pub captures: Vec<bool>,
     /// The innermost handler clause, for `resume`.
     pub clause: Option<ClauseContext>,
+    /// The functions of the recursive groups being inferred (their names'
+    /// spans): a use of one applies it without fixing the rows of its
+    /// partial applications ([`Inferencer::variable`]).
+    pub group_functions: std::collections::HashSet<Span>,
     /// The state parameter of the handler declaration being checked, for
     /// `with state := v` (`Some(None)`: a handler without parameters).
     pub state: Option<Option<cml_syntax::ast::Name>>,
@@ -133,6 +137,7 @@ impl Inferencer {
             lambda_depth: 0,
             captures: Vec::new(),
             clause: None,
+            group_functions: std::collections::HashSet::new(),
             state: None,
         }
     }
