@@ -37,6 +37,9 @@ pub struct DataLayout {
     globals: Vec<u16>,
     /// The word holding `__io_print`'s address.
     pub io_print_word: u16,
+    /// The word holding `__probe`'s address (then the words of the other
+    /// bottom handlers the start routine binds).
+    pub probe_word: u16,
     end: u16,
 }
 
@@ -70,6 +73,8 @@ impl DataLayout {
             next += 2;
         }
         layout.io_print_word = next;
+        next += 1;
+        layout.probe_word = next;
         next += 1;
         layout.end = next;
         layout
@@ -148,6 +153,11 @@ impl DataLayout {
             text,
             "    .word __io_print      ; {:#06x} the bottom console handler",
             self.io_print_word
+        );
+        let _ = writeln!(
+            text,
+            "    .word __probe      ; {:#06x} the bottom instance probe",
+            self.probe_word
         );
     }
 }
@@ -246,6 +256,7 @@ fn visit_value(value: &Value, visit: &mut impl FnMut(&Atom)) {
         Value::LoadCaptured(_)
         | Value::CurrentClosure
         | Value::LoadGlobal(_)
-        | Value::Uninstall(_) => {}
+        | Value::Uninstall(_)
+        | Value::Installed => {}
     }
 }

@@ -136,7 +136,8 @@ impl Intervals {
             Value::LoadCaptured(_)
             | Value::CurrentClosure
             | Value::LoadGlobal(_)
-            | Value::Uninstall(_) => {}
+            | Value::Uninstall(_)
+            | Value::Installed => {}
         }
     }
 }

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use cml_ir::{
     Atom, BlockId, Function, FunctionKind, ObjectKind, Primitive, Program, Runtime, Term, Value,
+    PROBE,
 };
 
 use crate::data::DataLayout;
@@ -135,16 +136,49 @@ impl Emitter<'_> {
             self.last_line = number;
         }
         let _ = writeln!(self.text, "{}:", label(self.index, &function.name));
-        if let FunctionKind::HandlerRun { clauses } = &function.kind {
+        if let FunctionKind::HandlerRun {
+            clauses,
+            tail_clauses,
+        } = &function.kind
+        {
+            // Modes (docs/backend.md, "Handler instances"): v2 = 1
+            // installs at this sp and tail-calls the thunk in v0; v2 = 3
+            // resumes the continuation in v0 with v1; 0 and 2 run the body.
+            let install = self.fresh_label("install");
+            let resume = self.fresh_label("resume");
+            let body = self.fresh_label("run");
+            self.line("LI v3, 1");
+            self.line("SUB v3, v2, v3");
+            self.line(&format!("BZ v3, {install}"));
+            self.line("LI v3, 3");
+            self.line("SUB v3, v2, v3");
+            self.line(&format!("BZ v3, {resume}"));
+            self.line(&format!("JMP {body}"));
+            let _ = writeln!(self.text, "{install}:");
+            let mut installs: Vec<(&str, cml_ir::Effect, String)> = Vec::new();
             for (effect, clause) in clauses {
+                let name = &self.program.function(*clause).name;
+                installs.push(("INST", *effect, label(clause.0 as usize, name)));
+            }
+            for (effect, clause) in tail_clauses {
+                let name = &self.program.function(*clause).name;
+                installs.push(("INSTT", *effect, label(clause.0 as usize, name)));
+            }
+            installs.push(("INSTT", PROBE, "__probe".to_string()));
+            for (mnemonic, effect, target) in installs {
                 let past = self.fresh_label("installed");
-                self.line(&format!("INST {}, {}, +1", effect.family, effect.op));
+                self.line(&format!("{mnemonic} {}, {}, +1", effect.family, effect.op));
                 self.line(&format!("JMP {past}"));
-                let clause_name = &self.program.function(*clause).name;
-                let target = label(clause.0 as usize, clause_name);
                 self.line(&format!("JMP {target}"));
                 let _ = writeln!(self.text, "{past}:");
             }
+            self.line("MOV v7, v0");
+            self.line("LI v0, 0");
+            self.line("SETTAG v0, UNIT");
+            self.line("TCALL v7, v0");
+            let _ = writeln!(self.text, "{resume}:");
+            self.line("RESU v0, v1");
+            let _ = writeln!(self.text, "{body}:");
         }
         if self.frame.size > 0 {
             self.line(&format!("ENTER {}", self.frame.size));
@@ -484,6 +518,28 @@ impl Emitter<'_> {
                 self.line("SETTAG v7, CLOSURE");
                 self.line("CALL v7, v0");
                 self.store("v0", slot);
+            }
+            Value::Installed => {
+                let equal = self.fresh_label("installed");
+                let done = self.fresh_label("probed");
+                self.load("v0", &Atom::Unit);
+                self.line(&format!(
+                    "PERF {}, {}, v0      ; the instance probe",
+                    PROBE.family, PROBE.op
+                ));
+                self.line("MOV v2, v0");
+                self.line("SETTAG v2, INT");
+                self.line("MOV v3, v6");
+                self.line("SETTAG v3, INT");
+                self.line("SUB v2, v2, v3");
+                self.line(&format!("BZ v2, {equal}"));
+                self.line("LI v2, 0");
+                self.line(&format!("JMP {done}"));
+                let _ = writeln!(self.text, "{equal}:");
+                self.line("LI v2, 1");
+                let _ = writeln!(self.text, "{done}:");
+                self.line("SETTAG v2, BOOL");
+                self.store("v2", slot);
             }
             Value::Uninstall(effects) => {
                 for effect in effects {

@@ -79,23 +79,20 @@ fn emit_start(program: &Program, layout: &DataLayout, text: &mut String) {
     let _ = writeln!(text, "\n; The start: bottom handlers, then the program.");
     let _ = writeln!(text, "__start:");
     if let Some(effect) = program.console_print {
-        let index = (effect.family as u16) * 16 + effect.op as u16;
         let _ = writeln!(
             text,
             "    ; IO.print ({:#x}, {}) = LocalTailResumptive(__io_print)",
             effect.family, effect.op
         );
-        let _ = writeln!(text, "    CSRR v2, ETB");
-        function::load_number(text, "v3", 2 * index);
-        let _ = writeln!(text, "    ADD v2, v2, v3");
-        let _ = writeln!(text, "    SETTAG v2, PTR");
-        function::load_number(text, "v3", 0x3000);
-        let _ = writeln!(text, "    ST v3, v2, 0");
-        function::load_number(text, "v4", layout.io_print_word);
-        let _ = writeln!(text, "    SETTAG v4, PTR");
-        let _ = writeln!(text, "    LD v4, v4, 0");
-        let _ = writeln!(text, "    ST v4, v2, 1");
+        bind_tail_resumptive(text, effect, layout.io_print_word);
     }
+    let _ = writeln!(
+        text,
+        "    ; the instance probe ({:#x}, {}) = LocalTailResumptive(__probe)",
+        cml_ir::PROBE.family,
+        cml_ir::PROBE.op
+    );
+    bind_tail_resumptive(text, cml_ir::PROBE, layout.probe_word);
     if let Some(entry) = program.entry {
         function::load_number(text, "v7", layout.function_closure(entry));
         let _ = writeln!(text, "    SETTAG v7, CLOSURE");
@@ -104,6 +101,22 @@ fn emit_start(program: &Program, layout: &DataLayout, text: &mut String) {
         let _ = writeln!(text, "    CALL v7, v0");
     }
     let _ = writeln!(text, "    HALT");
+}
+
+/// Binds `effect` in the effect table to the code whose address is in
+/// data word `word`, as a `LocalTailResumptive` entry.
+fn bind_tail_resumptive(text: &mut String, effect: cml_ir::Effect, word: u16) {
+    let index = (effect.family as u16) * 16 + effect.op as u16;
+    let _ = writeln!(text, "    CSRR v2, ETB");
+    function::load_number(text, "v3", 2 * index);
+    let _ = writeln!(text, "    ADD v2, v2, v3");
+    let _ = writeln!(text, "    SETTAG v2, PTR");
+    function::load_number(text, "v3", 0x3000);
+    let _ = writeln!(text, "    ST v3, v2, 0");
+    function::load_number(text, "v4", word);
+    let _ = writeln!(text, "    SETTAG v4, PTR");
+    let _ = writeln!(text, "    LD v4, v4, 0");
+    let _ = writeln!(text, "    ST v4, v2, 1");
 }
 
 /// The source's lines, for `; line N: ...` comments.

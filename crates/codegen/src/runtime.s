@@ -23,6 +23,15 @@ __io_print:
     SETTAG v0, UNIT
     RET v0
 
+; __probe: the clause of the instance probe (0xF, 1), installed with
+; INSTT by every handler run routine and bound as the effect table's
+; bottom entry: it answers the environment of the frame that serves it
+; (the run routine's closure; UNIT 0 at the bottom). RET restores the
+; performer's v6.
+__probe:
+    MOV v0, v6
+    RET v0
+
 ; __resume: a non-tail `resume k v` (k in v1, v in v0). RESU copies the
 ; continuation's stack slice below this call's frame, so when the resumed
 ; computation returns through its prompt, it returns from this call.

@@ -49,6 +49,17 @@ pub struct Effect {
     pub op: u8,
 }
 
+/// The private operation every handler run routine installs as a
+/// tail-resumptive frame (INSTT), whose clause answers the environment of
+/// the frame that serves it: a run routine performs it after its body
+/// returns to learn whether its own instance is still installed
+/// (`docs/backend.md`, "Shallow handlers and the instance probe").
+pub const PROBE: Effect = Effect { family: 0xF, op: 1 };
+
+/// The private operation `reify` performs to capture the continuation
+/// that will run its function (`docs/backend.md`, "reify").
+pub const REIFY: Effect = Effect { family: 0xF, op: 2 };
+
 /// An operand: a local or a constant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Atom {
@@ -202,6 +213,10 @@ pub enum Value {
     /// Removes the frames a handler run installed (its normal exit);
     /// yields `()`.
     Uninstall(Vec<Effect>),
+    /// In a handler's run routine: whether its own instance is still
+    /// installed (performs [`PROBE`] and compares the answer with the
+    /// run routine's closure); a `bool`.
+    Installed,
     /// A term whose [`Term::Return`]s give the value (a non-tail `if` or
     /// `match`).
     Block(Box<Term>),
@@ -286,7 +301,14 @@ pub enum FunctionKind {
     HandlerRun {
         /// Each operation handled and its clause function.
         clauses: Vec<(Effect, FunctionId)>,
+        /// Operations whose clause is tail-resumptive (installed with
+        /// INSTT): their clause functions are [`FunctionKind::TailClause`].
+        tail_clauses: Vec<(Effect, FunctionId)>,
     },
+    /// A tail-resumptive clause, entered by PERF like a CALL (v0 the
+    /// argument, v6 the handler closure, on top of the performer's
+    /// stack): its value is the value it resumes with, returned by RET.
+    TailClause,
 }
 
 /// A function: code with a frame.

@@ -108,18 +108,36 @@ impl Lowerer<'_> {
                 self.value_to_tail(value, span, sequence)
             }
             Expr::Resume {
-                kind: _,
+                kind,
                 continuation,
                 value,
                 ..
             } => {
                 let continuation = self.lower_value(continuation, sequence);
                 let value = self.lower_value(value, sequence);
-                Term::TailResume {
-                    shallow: false,
-                    continuation,
-                    value,
+                match self.resume_route(*kind, true) {
+                    ResumeRoute::Direct(shallow) => Term::TailResume {
+                        shallow,
+                        continuation,
+                        value,
+                    },
+                    ResumeRoute::Run(handler) => Term::TailCall {
+                        callee: handler,
+                        arguments: vec![continuation, value, Atom::Int(2)],
+                    },
                 }
+            }
+            Expr::Handle {
+                body,
+                clauses,
+                span,
+            } => {
+                let value = self.lower_handle(body, clauses, span, sequence);
+                self.value_to_tail(value, span, sequence)
+            }
+            Expr::Reify(function, span) => {
+                let value = self.lower_reify(function, span, sequence);
+                self.value_to_tail(value, span, sequence)
             }
             _ => {
                 let atom = self.lower_value(expr, sequence);
@@ -286,7 +304,7 @@ impl Lowerer<'_> {
             Expr::If { .. }
             | Expr::Match { .. }
             | Expr::Binary(BinaryOperator::And | BinaryOperator::Or, _, _, _) => {
-                let term = self.lower_tail(expr);
+                let term = self.lower_block(expr);
                 self.bind(Value::Block(Box::new(term)), &span, sequence)
             }
             Expr::Sequence(first, second, _) => {
@@ -343,34 +361,100 @@ impl Lowerer<'_> {
                 self.bind(value, &span, sequence)
             }
             Expr::Resume {
+                kind,
                 continuation,
                 value,
                 ..
             } => {
                 let continuation = self.lower_value(continuation, sequence);
                 let value = self.lower_value(value, sequence);
-                let resume = Value::Resume {
-                    shallow: false,
-                    continuation,
-                    value,
+                let resume = match self.resume_route(*kind, false) {
+                    ResumeRoute::Direct(shallow) => Value::Resume {
+                        shallow,
+                        continuation,
+                        value,
+                    },
+                    ResumeRoute::Run(handler) => Value::Call {
+                        callee: handler,
+                        arguments: vec![continuation, value, Atom::Int(2)],
+                    },
                 };
                 self.bind(resume, &span, sequence)
             }
-            Expr::Handler(clauses, _) => self.lower_handler_literal(clauses, &span, sequence),
+            Expr::Handler(clauses, _) => {
+                self.lower_handler_literal(clauses, &span, sequence, false)
+            }
             Expr::With { handler, body, .. } => {
                 let value = self.lower_with(handler, body, &span, sequence);
                 self.bind(value, &span, sequence)
             }
-            Expr::Handle { .. } => self.unsupported_atom("shallow `handle ... with`", span),
+            Expr::Handle { body, clauses, .. } => {
+                let value = self.lower_handle(body, clauses, &span, sequence);
+                self.bind(value, &span, sequence)
+            }
             Expr::WithRegion { .. } => self.unsupported_atom("`with region`", span),
             Expr::Unsafe(..) => self.unsupported_atom("`unsafe`", span),
             Expr::Loop(..) => self.unsupported_atom("`loop`", span),
-            Expr::Reify(..) => self.unsupported_atom("`reify`", span),
+            Expr::Reify(function, _) => {
+                let value = self.lower_reify(function, &span, sequence);
+                self.bind(value, &span, sequence)
+            }
             Expr::AssignVariable { .. } => {
                 self.unsupported_atom("assignment to a `let mutable` variable", span)
             }
             Expr::Error(_) => Atom::Unit,
         }
+    }
+
+    /// How a `resume k v` / `invoke k v` continues (`docs/backend.md`,
+    /// "resume and invoke"): `invoke` continues as captured (RESUS) except
+    /// in a deep handler's clause, where it is `resume`. `resume` is RESU
+    /// directly when it is its clause's last act (the clause runs at the
+    /// prompt, so the reinstalled frames' prompt is the same and the
+    /// body's return reaches the run routine); elsewhere in a clause (not
+    /// last, or in a function inside it) it calls the handler's run
+    /// routine in mode 2, which RESUs under a frame of its own so that
+    /// the body's return is uninstalled and given the return clause.
+    /// Outside every clause, RESU and the value as it comes.
+    fn resume_route(&mut self, kind: ast::ResumeKind, tail: bool) -> ResumeRoute {
+        if kind == ast::ResumeKind::Invoke && self.invoke_is_shallow() {
+            return ResumeRoute::Direct(true);
+        }
+        let depth = self.scopes.builders.len() - 1;
+        let Some(context) = self.clause_contexts.last().copied() else {
+            return ResumeRoute::Direct(false);
+        };
+        if tail && context.depth == depth && context.blocks == 0 {
+            return ResumeRoute::Direct(false);
+        }
+        let variable = crate::builder::Variable {
+            key: context.handler,
+            kind: crate::builder::VarKind::Local,
+            arity: None,
+        };
+        ResumeRoute::Run(self.scopes.atom_at(&variable, depth))
+    }
+
+    /// A non-tail `if`, `match` or `&&`/`||` as a term whose returns give
+    /// its value (not a tail position of the function).
+    fn lower_block(&mut self, expr: &Expr) -> Term {
+        let depth = self.scopes.builders.len() - 1;
+        let in_clause = self
+            .clause_contexts
+            .last()
+            .is_some_and(|context| context.depth == depth);
+        if in_clause {
+            if let Some(context) = self.clause_contexts.last_mut() {
+                context.blocks += 1;
+            }
+        }
+        let term = self.lower_tail(expr);
+        if in_clause {
+            if let Some(context) = self.clause_contexts.last_mut() {
+                context.blocks -= 1;
+            }
+        }
+        term
     }
 
     fn unsupported_atom(&mut self, what: &str, span: Span) -> Atom {
@@ -608,6 +692,14 @@ impl Lowerer<'_> {
             sequence,
         )
     }
+}
+
+/// Where a `resume`/`invoke` goes.
+enum ResumeRoute {
+    /// RESU (`false`) or RESUS (`true`) of the continuation itself.
+    Direct(bool),
+    /// A call of the handler closure's run routine in mode 2.
+    Run(Atom),
 }
 
 /// Whether an expression visibly has an immediate type (`int`, `bool`,

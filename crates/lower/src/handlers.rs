@@ -1,11 +1,13 @@
 //! Handlers (`docs/backend.md`, "Effects"): a handler literal becomes a
 //! closure whose code is its run routine (install, run the body thunk,
-//! uninstall, return clause) and whose captured variables are the
-//! clauses' environment; each clause is a function entered by dispatch
-//! with that closure in v6. `with h in { e }` calls the handler value
-//! with the thunk of `e`.
+//! probe whether the instance is still installed, uninstall, return
+//! clause) and whose captured variables are the clauses' environment;
+//! each clause is a function entered by dispatch with that closure in
+//! v6. `with h in { e }` and `handle e with | clauses` call the handler
+//! value with the thunk of `e`; `reify f` is a shallow handler of the
+//! private operation [`REIFY`] whose clause returns the continuation.
 
-use cml_ir::{Atom, FunctionKind, Span, Term, Value};
+use cml_ir::{Atom, Effect, Function, FunctionId, FunctionKind, Span, Term, Value, PROBE, REIFY};
 use cml_syntax::ast::{Clause, Expr};
 
 use crate::builder::Sequence;
@@ -13,12 +15,15 @@ use crate::patterns::ArmSource;
 use crate::Lowerer;
 
 impl Lowerer<'_> {
-    /// A handler literal `{ | clauses }` as a value.
+    /// A handler literal `{ | clauses }` (or the clauses of `handle`,
+    /// `shallow`) as a value: always a new closure, as the run routine's
+    /// instance probe tells instances apart by their closure.
     pub(crate) fn lower_handler_literal(
         &mut self,
         clauses: &[Clause],
         span: &Span,
         sequence: &mut Sequence,
+        shallow: bool,
     ) -> Atom {
         let group = self.scopes.new_capture_group();
         let run = self.reserve_function();
@@ -49,39 +54,15 @@ impl Lowerer<'_> {
                     if handled.iter().any(|(handled, _)| *handled == effect) {
                         continue;
                     }
-                    let id = self.reserve_function();
-                    self.begin_function(group);
-                    let mark = self.scopes.mark();
-                    let argument_local = self.scopes.builder().fresh_local();
-                    let continuation_local = self.scopes.builder().fresh_local();
-                    let mut clause_sequence = Sequence::default();
-                    if let Some(pattern) = argument {
-                        self.bind_irrefutable(
-                            pattern,
-                            Atom::Local(argument_local),
-                            &mut clause_sequence,
-                        );
-                    }
-                    self.bind_irrefutable(
+                    let shape = ClauseShape {
+                        argument: argument.as_ref(),
                         continuation,
-                        Atom::Local(continuation_local),
-                        &mut clause_sequence,
-                    );
-                    if let Some(update) = state_update {
-                        self.state_update(state, group, update, &mut clause_sequence);
-                    }
-                    let tail = self.lower_tail(body);
-                    self.scopes.truncate(mark);
-                    let term = clause_sequence.finish(tail);
+                        body,
+                        state_update: state_update.as_ref(),
+                        span,
+                    };
                     let name = format!("{effect_name}.{} clause", operation.last().text);
-                    self.end_function(
-                        id,
-                        name,
-                        FunctionKind::Clause,
-                        vec![argument_local, continuation_local],
-                        term,
-                        Some(span.clone()),
-                    );
+                    let id = self.lower_clause(&shape, name, group, state, shallow);
                     handled.push((effect, id));
                 }
                 Clause::Return { pattern, body, .. } => returns.push((pattern, body)),
@@ -89,8 +70,8 @@ impl Lowerer<'_> {
             }
         }
         self.begin_function(group);
-        let thunk = self.scopes.builder().fresh_local();
-        let result = self.scopes.builder().fresh_local();
+        let locals = [(); RUN_LOCALS].map(|()| self.scopes.builder().fresh_local());
+        let result = locals[RESULT];
         let finish = if returns.is_empty() {
             Term::Return(Atom::Local(result))
         } else {
@@ -104,31 +85,88 @@ impl Lowerer<'_> {
                 .collect();
             self.lower_match(Atom::Local(result), &arms, span)
         };
-        let effects = handled.iter().map(|(effect, _)| *effect).collect();
-        let body = Term::Let {
-            local: Some(result),
-            value: Value::Call {
-                callee: Atom::Local(thunk),
-                arguments: vec![Atom::Unit],
-            },
-            span: Some(span.clone()),
-            body: Box::new(Term::Let {
-                local: None,
-                value: Value::Uninstall(effects),
-                span: None,
-                body: Box::new(finish),
-            }),
-        };
+        let body = run_body(locals, finish, &handled, span);
         self.end_function(
             run,
             "handler".into(),
-            FunctionKind::HandlerRun { clauses: handled },
-            vec![thunk],
+            FunctionKind::HandlerRun {
+                clauses: handled,
+                tail_clauses: Vec::new(),
+            },
+            locals[..3].to_vec(),
             body,
             Some(span.clone()),
         );
         let atoms = self.scopes.captured_atoms(group);
-        self.closure_atom(run, atoms, Some(span.clone()), sequence)
+        self.fresh_closure(run, atoms, Some(span.clone()), sequence)
+    }
+
+    /// One operation clause: a function entered by dispatch (v0 the
+    /// argument, v1 the continuation, v6 the handler closure, which the
+    /// clause keeps in a hidden local for its non-tail resumes).
+    fn lower_clause(
+        &mut self,
+        shape: &ClauseShape,
+        name: String,
+        group: usize,
+        state: Option<crate::builder::VarKey>,
+        shallow: bool,
+    ) -> FunctionId {
+        let id = self.reserve_function();
+        self.begin_function(group);
+        let mark = self.scopes.mark();
+        let argument_local = self.scopes.builder().fresh_local();
+        let continuation_local = self.scopes.builder().fresh_local();
+        let mut clause_sequence = Sequence::default();
+        let handler_local = self.scopes.bind_local(HANDLER_NAME, None);
+        let handler_key = self
+            .scopes
+            .lookup(HANDLER_NAME)
+            .map(|variable| variable.key);
+        clause_sequence.push(Some(handler_local), Value::CurrentClosure, None);
+        if let Some(pattern) = shape.argument {
+            self.bind_irrefutable(pattern, Atom::Local(argument_local), &mut clause_sequence);
+        }
+        self.bind_irrefutable(
+            shape.continuation,
+            Atom::Local(continuation_local),
+            &mut clause_sequence,
+        );
+        if let Some(update) = shape.state_update {
+            self.state_update(state, group, update, &mut clause_sequence);
+        }
+        self.clause_contexts.push(crate::ClauseContext {
+            shallow,
+            depth: self.scopes.builders.len() - 1,
+            handler: handler_key.expect("just bound"),
+            blocks: 0,
+        });
+        let tail = self.lower_tail(shape.body);
+        self.clause_contexts.pop();
+        self.scopes.truncate(mark);
+        let term = clause_sequence.finish(tail);
+        self.end_function(
+            id,
+            name,
+            FunctionKind::Clause,
+            vec![argument_local, continuation_local],
+            term,
+            Some(shape.span.clone()),
+        );
+        id
+    }
+
+    /// A new closure of `function` even when it captures nothing.
+    fn fresh_closure(
+        &mut self,
+        function: FunctionId,
+        captured: Vec<Atom>,
+        span: Option<Span>,
+        sequence: &mut Sequence,
+    ) -> Atom {
+        let local = self.scopes.builder().fresh_local();
+        sequence.push(Some(local), Value::MakeClosure { function, captured }, span);
+        Atom::Local(local)
     }
 
     /// `with state := v` in a clause: the new state goes into the handler
@@ -177,6 +215,26 @@ impl Lowerer<'_> {
         sequence: &mut Sequence,
     ) -> Value {
         let handler = self.lower_value(handler, sequence);
+        let thunk = self.thunk(body, span, sequence);
+        run_call(handler, thunk)
+    }
+
+    /// `handle body with | clauses` (shallow): a handler literal whose
+    /// clauses `invoke` with RESUS, called with the body's thunk.
+    pub(crate) fn lower_handle(
+        &mut self,
+        body: &Expr,
+        clauses: &[Clause],
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Value {
+        let handler = self.lower_handler_literal(clauses, span, sequence, true);
+        let thunk = self.thunk(body, span, sequence);
+        run_call(handler, thunk)
+    }
+
+    /// The closure of `fun () -> body`.
+    fn thunk(&mut self, body: &Expr, span: &Span, sequence: &mut Sequence) -> Atom {
         let id = self.reserve_function();
         let group = self.scopes.new_capture_group();
         self.begin_function(group);
@@ -191,10 +249,188 @@ impl Lowerer<'_> {
             Some(span.clone()),
         );
         let atoms = self.scopes.captured_atoms(group);
-        let thunk = self.closure_atom(id, atoms, Some(span.clone()), sequence);
-        Value::Call {
-            callee: handler,
-            arguments: vec![thunk],
-        }
+        self.closure_atom(id, atoms, Some(span.clone()), sequence)
     }
+
+    /// `reify f`: the call of a new closure of the reify run routine with
+    /// a thunk that performs [`REIFY`] and then tail-calls `f ()`; the
+    /// clause returns the continuation, which is the call's value.
+    pub(crate) fn lower_reify(
+        &mut self,
+        function: &Expr,
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Value {
+        let function = self.lower_value(function, sequence);
+        let (run, body) = self.reify_functions();
+        let handler = self.fresh_closure(run, Vec::new(), Some(span.clone()), sequence);
+        let thunk = self.fresh_closure(body, vec![function], Some(span.clone()), sequence);
+        run_call(handler, thunk)
+    }
+
+    /// The run routine and body thunk shared by every `reify`, built on
+    /// first use.
+    fn reify_functions(&mut self) -> (FunctionId, FunctionId) {
+        if let Some(functions) = self.reify {
+            return functions;
+        }
+        let clause = self.reserve_function();
+        let run = self.reserve_function();
+        let body = self.reserve_function();
+        let local = |n| cml_ir::LocalId(n);
+        self.define_function(
+            clause,
+            Function {
+                name: "reify clause".into(),
+                kind: FunctionKind::Clause,
+                parameters: vec![local(0), local(1)],
+                captured_count: 0,
+                local_count: 2,
+                body: Term::Return(Atom::Local(local(1))),
+                span: None,
+            },
+        );
+        let handled = vec![(REIFY, clause)];
+        let locals = [0, 1, 2, 3, 4, 5, 6].map(local);
+        let run_term = run_body(
+            locals,
+            Term::Return(Atom::Local(locals[RESULT])),
+            &handled,
+            &(0..0),
+        );
+        self.define_function(
+            run,
+            Function {
+                name: "reify".into(),
+                kind: FunctionKind::HandlerRun {
+                    clauses: handled,
+                    tail_clauses: Vec::new(),
+                },
+                parameters: locals[..3].to_vec(),
+                captured_count: 0,
+                local_count: RUN_LOCALS as u32,
+                body: run_term,
+                span: None,
+            },
+        );
+        let body_term = Term::Let {
+            local: Some(local(1)),
+            value: Value::LoadCaptured(0),
+            span: None,
+            body: Box::new(Term::Let {
+                local: None,
+                value: Value::Perform {
+                    effect: REIFY,
+                    argument: Atom::Unit,
+                },
+                span: None,
+                body: Box::new(Term::TailCall {
+                    callee: Atom::Local(local(1)),
+                    arguments: vec![Atom::Unit],
+                }),
+            }),
+        };
+        self.define_function(
+            body,
+            Function {
+                name: "reify body".into(),
+                kind: FunctionKind::Ordinary,
+                parameters: vec![local(0)],
+                captured_count: 1,
+                local_count: 2,
+                body: body_term,
+                span: None,
+            },
+        );
+        self.reify = Some((run, body));
+        (run, body)
+    }
+}
+
+/// The hidden name of a clause's handler closure (not a CML identifier).
+pub(crate) const HANDLER_NAME: &str = "handler closure";
+
+/// The locals of a run routine: its three parameters (the thunk or the
+/// continuation, the resumed value, the mode), its own closure, the mode
+/// of the inner call, the result, whether the instance is installed.
+const RUN_LOCALS: usize = 7;
+/// Which of them is the result.
+const RESULT: usize = 5;
+
+/// An operation clause's parts.
+struct ClauseShape<'e> {
+    argument: Option<&'e cml_syntax::ast::Pattern>,
+    continuation: &'e cml_syntax::ast::Pattern,
+    body: &'e Expr,
+    state_update: Option<&'e Expr>,
+    span: &'e Span,
+}
+
+/// The call that installs a handler value around a body thunk (mode 0).
+fn run_call(handler: Atom, thunk: Atom) -> Value {
+    Value::Call {
+        callee: handler,
+        arguments: vec![thunk, Atom::Unit, Atom::Int(0)],
+    }
+}
+
+/// The body of a run routine in modes 0 and 2 (`docs/backend.md`,
+/// "Handler instances"): call itself in mode 1 (install, then run the
+/// thunk) or 3 (RESU the continuation), so that the frames' prompt lies
+/// below this frame; when that call returns, the instance is still
+/// installed if the body returned under it: uninstall and go on with
+/// `finish` (the return clause on the result). Otherwise the value came
+/// from a clause, or from a computation continued without the handler
+/// (RESUS), and is the answer as it is.
+fn run_body(
+    locals: [cml_ir::LocalId; RUN_LOCALS],
+    finish: Term,
+    handled: &[(Effect, FunctionId)],
+    span: &Span,
+) -> Term {
+    let [first, second, mode, me, inner_mode, result, installed] = locals;
+    let mut effects: Vec<Effect> = handled.iter().map(|(effect, _)| *effect).collect();
+    effects.push(PROBE);
+    let let_ = |local, value, body| Term::Let {
+        local: Some(local),
+        value,
+        span: Some(span.clone()),
+        body: Box::new(body),
+    };
+    let_(
+        me,
+        Value::CurrentClosure,
+        let_(
+            inner_mode,
+            Value::Primitive(
+                cml_ir::Primitive::Add,
+                vec![Atom::Local(mode), Atom::Int(1)],
+            ),
+            let_(
+                result,
+                Value::Call {
+                    callee: Atom::Local(me),
+                    arguments: vec![
+                        Atom::Local(first),
+                        Atom::Local(second),
+                        Atom::Local(inner_mode),
+                    ],
+                },
+                let_(
+                    installed,
+                    Value::Installed,
+                    Term::If {
+                        condition: Atom::Local(installed),
+                        then_branch: Box::new(Term::Let {
+                            local: None,
+                            value: Value::Uninstall(effects),
+                            span: None,
+                            body: Box::new(finish),
+                        }),
+                        else_branch: Box::new(Term::Return(Atom::Local(result))),
+                    },
+                ),
+            ),
+        ),
+    )
 }

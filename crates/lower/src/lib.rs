@@ -94,6 +94,11 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) constructor_functions: HashMap<String, FunctionId>,
     /// The state parameter of the handler whose clauses are being lowered.
     pub(crate) handler_state: Option<builder::VarKey>,
+    /// The handler kinds of the clauses being lowered, innermost last
+    /// (`true`: shallow): what `invoke` means.
+    pub(crate) clause_contexts: Vec<ClauseContext>,
+    /// The run routine and body thunk of `reify`, once built.
+    pub(crate) reify: Option<(FunctionId, FunctionId)>,
     entry: Option<FunctionId>,
 }
 
@@ -122,6 +127,8 @@ impl<'a> Lowerer<'a> {
             builtins: HashMap::new(),
             constructor_functions: HashMap::new(),
             handler_state: None,
+            clause_contexts: Vec::new(),
+            reify: None,
             entry: None,
         }
     }
@@ -183,6 +190,20 @@ impl<'a> Lowerer<'a> {
             body,
             span,
         });
+    }
+
+    /// Sets a function built directly as IR (not from source).
+    pub(crate) fn define_function(&mut self, id: FunctionId, function: Function) {
+        self.functions[id.0 as usize] = Some(function);
+    }
+
+    /// Whether `invoke` continues without the handler (RESUS): in a
+    /// shallow handler's clause, or outside every clause (a stored
+    /// continuation, such as `reify`'s, continued as captured).
+    pub(crate) fn invoke_is_shallow(&self) -> bool {
+        self.clause_contexts
+            .last()
+            .is_none_or(|context| context.shallow)
     }
 
     fn module(&mut self, module: &ast::Module) {
@@ -379,6 +400,20 @@ impl<'a> Lowerer<'a> {
             }
         }
     }
+}
+
+/// The clause whose body is being lowered (what `resume` refers to).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClauseContext {
+    /// A shallow handler's clause (`handle`).
+    pub shallow: bool,
+    /// The clause function's index among the functions being built.
+    pub depth: usize,
+    /// The hidden variable holding the handler closure.
+    pub handler: builder::VarKey,
+    /// How many non-tail blocks of the clause function enclose the
+    /// expression being lowered.
+    pub blocks: usize,
 }
 
 /// The name, parameters and body of a binding that defines a function:
