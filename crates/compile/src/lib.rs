@@ -28,6 +28,76 @@ pub struct Compiled {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// The standard library's CML source (`docs/backend.md`, "The standard
+/// library"): the unqualified functions, then the modules, each with the
+/// values the program sees as made afresh at each use.
+const LIBRARY: [(Option<&str>, &str, &[&str]); 3] = [
+    (None, include_str!("../stdlib/core.cml"), &[]),
+    (Some("List"), include_str!("../stdlib/List.cml"), &[]),
+    (
+        Some("Queue"),
+        include_str!("../stdlib/Queue.cml"),
+        &["empty"],
+    ),
+];
+
+/// The library modules a program uses, parsed and checked: the
+/// unqualified functions always, a module when the program's text names
+/// it followed by a dot (a conservative test: a module included for
+/// nothing costs code space only).
+fn library_for(source: &str) -> Result<Vec<cml_lower::LibraryModule>, Vec<Diagnostic>> {
+    let mut modules = Vec::new();
+    for (name, text, fresh) in LIBRARY {
+        if let Some(name) = name {
+            if !mentions_module(source, name) {
+                continue;
+            }
+        }
+        let parsed = cml_syntax::parse(text);
+        let (checked, declarations) = cml_check::check_module_for_backend(&parsed.module);
+        let errors: Vec<String> = parsed
+            .errors
+            .iter()
+            .map(|error| format!("{error:?}"))
+            .chain(
+                checked
+                    .errors
+                    .iter()
+                    .map(|error| error.to_diagnostic(0))
+                    .filter(|diagnostic| diagnostic.severity == Severity::Error)
+                    .map(|diagnostic| diagnostic.title.clone()),
+            )
+            .collect();
+        if !errors.is_empty() {
+            return Err(vec![Diagnostic::error(format!(
+                "the standard library module `{}` does not check (a back-end bug)",
+                name.unwrap_or("core")
+            ))
+            .with_code("backend::internal")
+            .with_note(errors.join("\n"))]);
+        }
+        modules.push(cml_lower::LibraryModule {
+            name: name.map(str::to_string),
+            module: parsed.module,
+            declarations,
+            fresh: fresh.iter().map(|name| name.to_string()).collect(),
+        });
+    }
+    Ok(modules)
+}
+
+/// Whether `source` has `name.` where `name` is not the end of a longer
+/// identifier.
+fn mentions_module(source: &str, name: &str) -> bool {
+    let pattern = format!("{name}.");
+    source.match_indices(&pattern).any(|(index, _)| {
+        !source[..index]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
 /// Compiles CML source to an image.
 pub fn compile(source: &str) -> Result<Compiled, Vec<Diagnostic>> {
     let parsed = cml_syntax::parse(source);
@@ -47,12 +117,14 @@ pub fn compile(source: &str) -> Result<Compiled, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let program = cml_lower::lower_module(&parsed.module, &declarations).map_err(|errors| {
-        errors
-            .iter()
-            .map(|error| error.to_diagnostic(0))
-            .collect::<Vec<_>>()
-    })?;
+    let library = library_for(source)?;
+    let program =
+        cml_lower::lower_program(&parsed.module, &declarations, &library).map_err(|errors| {
+            errors
+                .iter()
+                .map(|error| error.to_diagnostic(0))
+                .collect::<Vec<_>>()
+        })?;
     let assembly = cml_codegen::generate(&program, Some(source)).map_err(|errors| {
         errors
             .into_iter()

@@ -271,6 +271,14 @@ impl Lowerer<'_> {
             Expr::Literal(literal) => self.literal(&literal.value),
             Expr::Annotated(inner, _, _) => self.lower_value(inner, sequence),
             Expr::Variable(path) => match self.resolve_name(path) {
+                Some(variable) if self.fresh_values.contains(&path.dotted()) => {
+                    let callee = self.variable_atom(&variable, &span, sequence);
+                    let call = Value::Call {
+                        callee,
+                        arguments: vec![Atom::Unit],
+                    };
+                    self.bind(call, &span, sequence)
+                }
                 Some(variable) => self.variable_value(&variable, &span, sequence),
                 None => Atom::Unit,
             },

@@ -260,6 +260,9 @@ impl Lowerer<'_> {
     /// A name used in an expression: in scope, or a built-in function.
     pub(crate) fn resolve_name(&mut self, path: &ast::Path) -> Option<Variable> {
         if path.segments.len() != 1 {
+            if let Some(variable) = self.scopes.lookup(&path.dotted()) {
+                return Some(variable);
+            }
             self.unsupported(
                 &format!("the module value `{}`", path.dotted()),
                 path.span.clone(),

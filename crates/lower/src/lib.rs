@@ -62,12 +62,39 @@ impl LowerError {
     }
 }
 
+/// A module of the standard library, already checked, lowered with the
+/// program (`docs/backend.md`, "The standard library").
+#[derive(Clone, Debug)]
+pub struct LibraryModule {
+    /// `None` for the unqualified functions (`print_newline`), else the
+    /// module's name (`Queue`): its top-level names are bound as
+    /// `Queue.push` for the program.
+    pub name: Option<String>,
+    /// Its syntax tree.
+    pub module: ast::Module,
+    /// Its declarations (with the prelude's).
+    pub declarations: Declarations,
+    /// Functions of one `()` parameter that the program sees as values
+    /// made afresh at each use (`Queue.empty`): a use is a call.
+    pub fresh: Vec<String>,
+}
+
 /// Lowers a checked module to an IR program.
 pub fn lower_module(
     module: &ast::Module,
     declarations: &Declarations,
 ) -> Result<Program, Vec<LowerError>> {
+    lower_program(module, declarations, &[])
+}
+
+/// Lowers a checked module with the standard library modules it uses.
+pub fn lower_program<'a>(
+    module: &ast::Module,
+    declarations: &'a Declarations,
+    library: &'a [LibraryModule],
+) -> Result<Program, Vec<LowerError>> {
     let mut lowerer = Lowerer::new(declarations);
+    lowerer.library = library;
     lowerer.module(module);
     if lowerer.errors.is_empty() {
         Ok(lowerer.finish())
@@ -99,6 +126,10 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) clause_contexts: Vec<ClauseContext>,
     /// The run routine and body thunk of `reify`, once built.
     pub(crate) reify: Option<(FunctionId, FunctionId)>,
+    /// The standard library modules to lower before the program.
+    library: &'a [LibraryModule],
+    /// Library values made afresh at each use (`Queue.empty`).
+    pub(crate) fresh_values: std::collections::HashSet<String>,
     entry: Option<FunctionId>,
 }
 
@@ -129,6 +160,8 @@ impl<'a> Lowerer<'a> {
             handler_state: None,
             clause_contexts: Vec::new(),
             reify: None,
+            library: &[],
+            fresh_values: std::collections::HashSet::new(),
             entry: None,
         }
     }
@@ -213,6 +246,10 @@ impl<'a> Lowerer<'a> {
         self.begin_function(group);
         let unit = self.scopes.builder().fresh_local();
         let mut sequence = Sequence::default();
+        let library = self.library;
+        for library_module in library {
+            self.library_module(library_module, &mut sequence);
+        }
         for item in &module.items {
             match item {
                 Item::Let(declaration) => self.top_level_let(declaration, &mut sequence),
@@ -246,6 +283,51 @@ impl<'a> Lowerer<'a> {
             body,
             None,
         );
+    }
+
+    /// Lowers a library module with its own declarations and binds its
+    /// top-level names for the program (qualified when it has a name).
+    fn library_module(&mut self, library: &'a LibraryModule, sequence: &mut Sequence) {
+        for constructor in ["None", "Some", "Nil", "Cons"] {
+            let program = self.declarations.constructors.get(constructor);
+            let own = library.declarations.constructors.get(constructor);
+            if program.map(|info| info.index) != own.map(|info| info.index) {
+                self.errors.push(LowerError {
+                    message: format!(
+                        "the program declares `{constructor}` in another place than the prelude, \
+                         which the standard library's compiled code relies on"
+                    ),
+                    span: None,
+                    hint: Some(
+                        "declare `option` and `list` as the prelude does, or not at all".into(),
+                    ),
+                });
+                return;
+            }
+        }
+        let program_declarations = self.declarations;
+        self.declarations = &library.declarations;
+        let mark = self.scopes.mark();
+        for item in &library.module.items {
+            match item {
+                Item::Let(declaration) => self.top_level_let(declaration, sequence),
+                Item::Handler(declaration) => self.top_level_handler(declaration, sequence),
+                Item::Type(_) | Item::Effect(_) | Item::Val(_) | Item::Error(_) => {}
+            }
+        }
+        self.declarations = program_declarations;
+        let Some(module_name) = &library.name else {
+            return;
+        };
+        let bound: Vec<(String, builder::Variable)> = self.scopes.names[mark..].to_vec();
+        self.scopes.truncate(mark);
+        for (name, variable) in bound {
+            let dotted = format!("{module_name}.{name}");
+            if library.fresh.contains(&name) {
+                self.fresh_values.insert(dotted.clone());
+            }
+            self.scopes.names.push((dotted, variable));
+        }
     }
 
     fn top_level_let(&mut self, declaration: &ast::LetDecl, sequence: &mut Sequence) {
