@@ -9,7 +9,8 @@
 //!   must appear in the rendered diagnostics.
 //!
 //! A program may also say, in a comment line of its own,
-//! `expect-peak-stack-at-most: N` (words), `expect-trap` (it must stop on
+//! `expect-peak-stack-at-most: N` or `expect-peak-heap-at-most: N`
+//! (words), `expect-trap` (it must stop on
 //! an unhandled fault after printing its `.out`), or `expect-stat: NAME
 //! = N` for `continuations_captured`, `performs_tail_resumptive`.
 //! Adding a case means adding files.
@@ -101,6 +102,15 @@ fn run_one(path: &Path) -> Result<(), String> {
                         return Err(format!(
                             "peak stack {} words, more than {limit}",
                             stats.peak_stack_words
+                        ));
+                    }
+                }
+                for limit in directive(&source, "expect-peak-heap-at-most:") {
+                    let limit: u32 = limit.parse().map_err(|_| format!("bad limit `{limit}`"))?;
+                    if stats.peak_heap_words > limit {
+                        return Err(format!(
+                            "peak heap {} words, more than {limit}",
+                            stats.peak_heap_words
                         ));
                     }
                 }

@@ -113,6 +113,13 @@ impl Lowerer<'_> {
                 value,
                 ..
             } => {
+                let depth = self.scopes.builders.len() - 1;
+                let returns = self.clause_contexts.last().is_some_and(|context| {
+                    context.tail_resumptive && context.depth == depth && context.blocks == 0
+                });
+                if returns {
+                    return Term::Return(self.lower_value(value, sequence));
+                }
                 let continuation = self.lower_value(continuation, sequence);
                 let value = self.lower_value(value, sequence);
                 match self.resume_route(*kind, true) {

@@ -51,7 +51,7 @@ impl Lowerer<'_> {
                     let Some((effect_name, effect)) = self.operation(operation) else {
                         continue;
                     };
-                    if handled.iter().any(|(handled, _)| *handled == effect) {
+                    if handled.iter().any(|(handled, _, _)| *handled == effect) {
                         continue;
                     }
                     let shape = ClauseShape {
@@ -62,8 +62,14 @@ impl Lowerer<'_> {
                         span,
                     };
                     let name = format!("{effect_name}.{} clause", operation.last().text);
-                    let id = self.lower_clause(&shape, name, group, state, shallow);
-                    handled.push((effect, id));
+                    let tail_resumptive = crate::tail_resumptive::is_tail_resumptive(
+                        continuation,
+                        body,
+                        state_update.as_ref(),
+                    );
+                    let id =
+                        self.lower_clause(&shape, name, group, state, shallow, tail_resumptive);
+                    handled.push((effect, id, tail_resumptive));
                 }
                 Clause::Return { pattern, body, .. } => returns.push((pattern, body)),
                 Clause::Error(_) => {}
@@ -85,13 +91,19 @@ impl Lowerer<'_> {
                 .collect();
             self.lower_match(Atom::Local(result), &arms, span)
         };
-        let body = run_body(locals, finish, &handled, span);
+        let all: Vec<(Effect, FunctionId)> = handled.iter().map(|(e, f, _)| (*e, *f)).collect();
+        let body = run_body(locals, finish, &all, span);
+        let (tail_clauses, clauses): (Vec<_>, Vec<_>) =
+            handled.into_iter().partition(|(_, _, tail)| *tail);
+        let strip = |list: Vec<(Effect, FunctionId, bool)>| -> Vec<(Effect, FunctionId)> {
+            list.into_iter().map(|(e, f, _)| (e, f)).collect()
+        };
         self.end_function(
             run,
             "handler".into(),
             FunctionKind::HandlerRun {
-                clauses: handled,
-                tail_clauses: Vec::new(),
+                clauses: strip(clauses),
+                tail_clauses: strip(tail_clauses),
             },
             locals[..3].to_vec(),
             body,
@@ -111,6 +123,7 @@ impl Lowerer<'_> {
         group: usize,
         state: Option<crate::builder::VarKey>,
         shallow: bool,
+        tail_resumptive: bool,
     ) -> FunctionId {
         let id = self.reserve_function();
         self.begin_function(group);
@@ -140,6 +153,7 @@ impl Lowerer<'_> {
             depth: self.scopes.builders.len() - 1,
             handler: handler_key.expect("just bound"),
             blocks: 0,
+            tail_resumptive,
         });
         let tail = self.lower_tail(shape.body);
         self.clause_contexts.pop();
@@ -148,7 +162,11 @@ impl Lowerer<'_> {
         self.end_function(
             id,
             name,
-            FunctionKind::Clause,
+            if tail_resumptive {
+                FunctionKind::TailClause
+            } else {
+                FunctionKind::Clause
+            },
             vec![argument_local, continuation_local],
             term,
             Some(shape.span.clone()),

@@ -22,6 +22,7 @@ mod expressions;
 mod functions;
 mod handlers;
 mod patterns;
+mod tail_resumptive;
 
 use std::collections::HashMap;
 
@@ -496,6 +497,8 @@ pub(crate) struct ClauseContext {
     /// How many non-tail blocks of the clause function enclose the
     /// expression being lowered.
     pub blocks: usize,
+    /// A tail-resumptive clause (INSTT): its `resume k v` returns `v`.
+    pub tail_resumptive: bool,
 }
 
 /// The name, parameters and body of a binding that defines a function:
