@@ -295,9 +295,12 @@ pub enum FunctionKind {
     /// By a handler's dispatch: v0 the operation's argument, v1 the
     /// continuation, v6 the handler closure, sp the prompt.
     Clause,
-    /// A handler's run routine: installs a frame for each operation,
-    /// pointing at its clause, before anything else (so the prompt is the
-    /// sp at entry), then runs the body.
+    /// A handler's run routine, of three parameters (the thunk or a
+    /// continuation, a value, the mode): in mode 1 it installs a frame
+    /// for each operation and the instance probe, then tail-calls the
+    /// thunk; in mode 3 it RESUs the continuation with the value; in
+    /// modes 0 and 2 it runs its body, which calls itself in mode 1 or 3
+    /// (`docs/backend.md`, "Handler instances").
     HandlerRun {
         /// Each operation handled and its clause function.
         clauses: Vec<(Effect, FunctionId)>,
