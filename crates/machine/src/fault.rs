@@ -97,6 +97,18 @@ pub enum Fault {
         /// The destination tile.
         tile: u8,
     },
+    /// A store wrote into the boot ROM (found and undone by the system).
+    RomWrite {
+        /// The first ROM address written.
+        address: u16,
+    },
+    /// A packet this core sent waited at a full FIFO past the threshold and was dropped (C.4).
+    NocOverflow {
+        /// The dropped packet's destination.
+        tile: u8,
+        /// Its op.
+        op: u8,
+    },
 }
 
 impl Fault {
@@ -121,6 +133,8 @@ impl Fault {
             Fault::BadControlRegister { .. } => 16,
             Fault::SpillRegionBusy => 17,
             Fault::NoDeviceAtTile { .. } => 18,
+            Fault::RomWrite { .. } => 19,
+            Fault::NocOverflow { .. } => 20,
         }
     }
 
@@ -145,6 +159,8 @@ impl Fault {
             Fault::BadControlRegister { .. } => "bad control register",
             Fault::SpillRegionBusy => "spill region busy",
             Fault::NoDeviceAtTile { .. } => "no device at tile",
+            Fault::RomWrite { .. } => "store into the boot ROM",
+            Fault::NocOverflow { .. } => "NoC overflow",
         }
     }
 
@@ -189,6 +205,8 @@ impl Fault {
             Fault::NoDeviceAtTile { .. } => {
                 "the effect table routes this effect to a tile where nothing is attached"
             }
+            Fault::RomWrite { .. } => "the boot ROM is read-only; the memory map is in docs/soc-decisions.md",
+            Fault::NocOverflow { .. } => "the destination stopped draining its packets; a packet was dropped (C.4)",
         }
     }
 }
@@ -225,6 +243,11 @@ impl fmt::Display for Fault {
             }
             Fault::BadControlRegister { register } => write!(formatter, ": {register}"),
             Fault::NoDeviceAtTile { tile } => write!(formatter, ": {tile:#04x}"),
+            Fault::RomWrite { address } => write!(formatter, ": address {address:#06x}"),
+            Fault::NocOverflow { tile, op } => write!(
+                formatter,
+                ": a packet to {tile:#04x}, op {op:#x}, was dropped"
+            ),
             _ => Ok(()),
         }
     }

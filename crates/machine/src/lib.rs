@@ -41,6 +41,7 @@ mod effects;
 mod execute;
 mod fault;
 mod handlers;
+mod multicore;
 mod noc;
 mod reference;
 mod stats;
@@ -56,6 +57,7 @@ pub use boot::{LoadError, MemoryMap};
 pub use cost::*;
 pub use fault::Fault;
 pub use handlers::HandlerFrame;
+pub use multicore::{CoreNocStats, SharedMemory};
 pub use noc::{Device, HostOutput, PacketRecorder, Uart, UART_TILE};
 pub use stats::Stats;
 pub use trace::{Dispatch, Event, TraceRecord};
@@ -184,6 +186,8 @@ pub struct Machine {
     pub(crate) delivering_fault: bool,
     /// Events of the current instruction, collected only when tracing.
     pub(crate) events: Option<Vec<Event>>,
+    /// The NoC interface, once the core joined a mesh (`multicore.rs`).
+    pub(crate) nic: Option<Box<multicore::NocInterface>>,
 }
 
 impl Machine {
@@ -227,6 +231,7 @@ impl Machine {
             state: CoreState::Running,
             delivering_fault: false,
             events: None,
+            nic: None,
         }
     }
 

@@ -95,6 +95,9 @@ impl Machine {
     /// Queues a packet and lets the NoC deliver it. A destination with no
     /// device is a fault of the sending PERF.
     pub(crate) fn send_packet(&mut self, packet: Packet) -> Result<(), Fault> {
+        if self.nic.is_some() {
+            return self.send_on_mesh(packet);
+        }
         if !self
             .devices
             .iter()
@@ -111,6 +114,9 @@ impl Machine {
 
     /// Delivers every queued packet to its device.
     pub(crate) fn drain_outbound(&mut self) {
+        if self.nic.is_some() {
+            return;
+        }
         while let Some(packet) = self.outbound.pop_front() {
             if let Some(device) = self
                 .devices
