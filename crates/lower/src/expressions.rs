@@ -255,9 +255,27 @@ impl Lowerer<'_> {
         }
         for binding in bindings {
             if binding.mutable {
-                // Reported, then bound as an ordinary variable, so that its
-                // uses do not cascade into more reports.
-                self.unsupported("`let mutable`", binding.span.clone());
+                // A cell (a one-field record) that reads and `x <- v` go
+                // through; captured like any variable, so closures share it.
+                let Some(name) = crate::pattern_name(&binding.pattern) else {
+                    self.unsupported("`let mutable` with a pattern", binding.span.clone());
+                    continue;
+                };
+                let name = name.to_string();
+                let value = self.lower_value(&binding.body, sequence);
+                let local = self.scopes.bind_local(&name, None);
+                sequence.push(
+                    Some(local),
+                    Value::Allocate {
+                        kind: ObjectKind::Record,
+                        fields: vec![value],
+                    },
+                    Some(binding.span.clone()),
+                );
+                if let Some(variable) = self.scopes.lookup(&name) {
+                    self.mutable_cells.insert(variable.key);
+                }
+                continue;
             }
             if recursive {
                 self.unsupported(
@@ -285,6 +303,17 @@ impl Lowerer<'_> {
                         arguments: vec![Atom::Unit],
                     };
                     self.bind(call, &span, sequence)
+                }
+                Some(variable) if self.mutable_cells.contains(&variable.key) => {
+                    let cell = self.variable_atom(&variable, &span, sequence);
+                    self.bind(
+                        Value::Field {
+                            object: cell,
+                            index: 0,
+                        },
+                        &span,
+                        sequence,
+                    )
                 }
                 Some(variable) => self.variable_value(&variable, &span, sequence),
                 None => Atom::Unit,
@@ -414,8 +443,28 @@ impl Lowerer<'_> {
                 let value = self.lower_reify(function, &span, sequence);
                 self.bind(value, &span, sequence)
             }
-            Expr::AssignVariable { .. } => {
-                self.unsupported_atom("assignment to a `let mutable` variable", span)
+            Expr::AssignVariable {
+                variable, value, ..
+            } => {
+                let cell = self
+                    .scopes
+                    .lookup(&variable.text)
+                    .filter(|found| self.mutable_cells.contains(&found.key));
+                let Some(cell) = cell else {
+                    return self.unsupported_atom("assignment to this variable", span);
+                };
+                let object = self.variable_atom(&cell, &span, sequence);
+                let value = self.lower_value(value, sequence);
+                sequence.push(
+                    None,
+                    Value::SetField {
+                        object,
+                        index: 0,
+                        value,
+                    },
+                    Some(span.clone()),
+                );
+                Atom::Unit
             }
             Expr::Error(_) => Atom::Unit,
         }

@@ -307,6 +307,9 @@ impl Lowerer<'_> {
         }
         let (callee, arity) = match function {
             Expr::Variable(path) => match self.resolve_name(path) {
+                Some(variable) if self.mutable_cells.contains(&variable.key) => {
+                    (self.lower_value(function, sequence), None)
+                }
                 Some(variable) => (
                     self.variable_atom(&variable, span, sequence),
                     variable.arity,

@@ -129,6 +129,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) reify: Option<(FunctionId, FunctionId)>,
     /// The standard library modules to lower before the program.
     library: &'a [LibraryModule],
+    /// The variables bound by `let mutable`: cells.
+    pub(crate) mutable_cells: std::collections::HashSet<builder::VarKey>,
     /// Library values made afresh at each use (`Queue.empty`).
     pub(crate) fresh_values: std::collections::HashSet<String>,
     entry: Option<FunctionId>,
@@ -163,6 +165,7 @@ impl<'a> Lowerer<'a> {
             reify: None,
             library: &[],
             fresh_values: std::collections::HashSet::new(),
+            mutable_cells: std::collections::HashSet::new(),
             entry: None,
         }
     }
