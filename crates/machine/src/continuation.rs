@@ -264,7 +264,9 @@ impl Machine {
             let tag = Tag::from_code(at(self, 5 + 2 * position as u16) as u8);
             self.registers[register] = Value::new(tag, value).0;
         }
-        self.registers[0] = delivered.0;
+        if at(self, 7) & crate::multicore::HARDWARE_MARK == 0 {
+            self.registers[0] = delivered.0;
+        }
         self.pc = saved_pc;
 
         self.write_word(

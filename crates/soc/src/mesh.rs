@@ -217,6 +217,17 @@ impl Mesh {
         }
     }
 
+    /// How many more packets the tile's injection queue takes now (0 for a
+    /// tile that is not placed).
+    pub fn injection_room(&self, tile: TileId) -> usize {
+        match self.placement.position_of(tile) {
+            Some(position) => self.config.injection_queue_depth.saturating_sub(
+                self.routers[self.placement.index_of(position)].inputs[LOCAL].len(),
+            ),
+            None => 0,
+        }
+    }
+
     /// The hop records since the last call (empty unless tracing is on).
     pub fn take_trace(&mut self) -> Vec<HopRecord> {
         std::mem::take(&mut self.trace)

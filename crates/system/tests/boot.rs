@@ -1,0 +1,92 @@
+//! The boot ROM: enumeration, the device map, default bindings, release of
+//! the secondary cores, and the program's entry. Expected values come from
+//! C.2 (tile IDs), C.6 and docs/soc-decisions.md (Identify payloads).
+
+use cml_asm::{assemble, AssembleOptions};
+use cml_soc::protocol::DeviceKind;
+use cml_soc::TileId;
+use cml_system::{HostInputs, System, SystemConfig, SystemOutcome};
+
+fn system(source: &str, cores: u8) -> System {
+    let image = assemble(source, &AssembleOptions::default())
+        .expect("assembles")
+        .image;
+    let config = SystemConfig {
+        cores,
+        ..SystemConfig::default()
+    };
+    System::new(&config, &image, HostInputs::default()).expect("builds")
+}
+
+#[test]
+fn chapter_9_prints_a_after_the_rom_on_one_core() {
+    let mut system = system("LI v0, 0x41\nPERF family=2, op=0, v0\nHALT\n", 1);
+    assert_eq!(system.run(200_000), SystemOutcome::Halted);
+    assert_eq!(system.take_console_output(), b"A");
+    let report = &system.core_reports()[0];
+    // The program's own figures, as a bare run counts them: 3 instructions.
+    assert_eq!(report.program.instructions, 3);
+    assert_eq!(report.program.performs_remote, 1);
+    assert!(report.boot_cycles.is_some());
+}
+
+#[test]
+fn the_device_map_matches_the_standard_placement() {
+    let mut system = system("HALT\n", 4);
+    assert_eq!(system.run(500_000), SystemOutcome::Halted);
+    let map = system.device_map();
+    let tiles: Vec<u8> = map.iter().map(|(tile, _)| tile.id()).collect();
+    // Four cores, UART 0x10, KID 0x18, timer 0x20, disk 0x28, NIC 0x30; no other tile.
+    assert_eq!(
+        tiles,
+        vec![0x00, 0x01, 0x02, 0x03, 0x10, 0x18, 0x20, 0x28, 0x30]
+    );
+    let kinds: Vec<DeviceKind> = map.iter().map(|(_, reply)| reply.kind).collect();
+    use DeviceKind::*;
+    assert_eq!(
+        kinds,
+        vec![
+            Core,
+            Core,
+            Core,
+            Core,
+            Uart,
+            Keyboard,
+            Timer,
+            Disk,
+            NetworkInterface
+        ]
+    );
+    // Capabilities (C.6, soc-decisions): UART 0x0007, KID 0x0003, timer 0x0003,
+    // an empty writable disk of 512-byte sectors 0x0903, NIC 0x0003; every version 1.
+    let caps: Vec<u16> = map[4..]
+        .iter()
+        .map(|(_, reply)| reply.capabilities)
+        .collect();
+    assert_eq!(caps, vec![0x0007, 0x0003, 0x0003, 0x0903, 0x0003]);
+    assert!(map.iter().all(|(_, reply)| reply.version == 1));
+    // Core replies carry the core's ID in the low byte (core 0 wrote its own entry).
+    assert_eq!(map[2].1.capabilities & 0xFF, 2);
+    let _ = TileId::core(0);
+}
+
+#[test]
+fn every_core_enters_the_program_with_its_id_in_v0() {
+    // Each core stores v0 (its ID) and v1 (the core count) at 0x40 + 2 * id.
+    let source = "
+        LI v2, 1
+        SHL v3, v0, v2
+        LI v2, 0x40
+        ADD v3, v3, v2
+        SETTAG v3, PTR
+        ST v0, v3, 0
+        ST v1, v3, 1
+        HALT
+    ";
+    let mut system = system(source, 4);
+    assert_eq!(system.run(500_000), SystemOutcome::Halted);
+    for core in 0..4u16 {
+        assert_eq!(system.read(0x40 + 2 * core), core, "core {core}'s ID");
+        assert_eq!(system.read(0x41 + 2 * core), 4, "core {core}'s count");
+    }
+}
