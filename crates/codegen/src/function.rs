@@ -139,6 +139,7 @@ impl Emitter<'_> {
         if let FunctionKind::HandlerRun {
             clauses,
             tail_clauses,
+            deep,
         } = &function.kind
         {
             // Modes (docs/backend.md, "Handler instances"): v2 = 1
@@ -164,7 +165,9 @@ impl Emitter<'_> {
                 let name = &self.program.function(*clause).name;
                 installs.push(("INSTT", *effect, label(clause.0 as usize, name)));
             }
-            installs.push(("INSTT", PROBE, "__probe".to_string()));
+            if !deep {
+                installs.push(("INSTT", PROBE, "__probe".to_string()));
+            }
             for (mnemonic, effect, target) in installs {
                 let past = self.fresh_label("installed");
                 self.line(&format!("{mnemonic} {}, {}, +1", effect.family, effect.op));
@@ -172,10 +175,15 @@ impl Emitter<'_> {
                 self.line(&format!("JMP {target}"));
                 let _ = writeln!(self.text, "{past}:");
             }
-            self.line("MOV v7, v0");
-            self.line("LI v0, 0");
-            self.line("SETTAG v0, UNIT");
-            self.line("TCALL v7, v0");
+            if *deep {
+                // The body (mode 1) calls the thunk inside the slice.
+                self.line(&format!("JMP {body}"));
+            } else {
+                self.line("MOV v7, v0");
+                self.line("LI v0, 0");
+                self.line("SETTAG v0, UNIT");
+                self.line("TCALL v7, v0");
+            }
             let _ = writeln!(self.text, "{resume}:");
             self.line("RESU v0, v1");
             let _ = writeln!(self.text, "{body}:");

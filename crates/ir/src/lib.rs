@@ -307,6 +307,12 @@ pub enum FunctionKind {
         /// Operations whose clause is tail-resumptive (installed with
         /// INSTT): their clause functions are [`FunctionKind::TailClause`].
         tail_clauses: Vec<(Effect, FunctionId)>,
+        /// A deep handler (`with h in`): mode 1 installs (without the
+        /// instance probe) and falls into the body, which calls the thunk
+        /// and runs the return clause inside the handled computation's
+        /// slice. Otherwise (shallow `handle`, `reify`) mode 1 installs
+        /// with the probe and tail-calls the thunk.
+        deep: bool,
     },
     /// A tail-resumptive clause, entered by PERF like a CALL (v0 the
     /// argument, v6 the handler closure, on top of the performer's

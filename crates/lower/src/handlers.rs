@@ -92,7 +92,11 @@ impl Lowerer<'_> {
             self.lower_match(Atom::Local(result), &arms, span)
         };
         let all: Vec<(Effect, FunctionId)> = handled.iter().map(|(e, f, _)| (*e, *f)).collect();
-        let body = run_body(locals, finish, &all, span);
+        let body = if shallow {
+            run_body(locals, finish, &all, span)
+        } else {
+            deep_run_body(locals, finish, &all, span)
+        };
         let (tail_clauses, clauses): (Vec<_>, Vec<_>) =
             handled.into_iter().partition(|(_, _, tail)| *tail);
         let strip = |list: Vec<(Effect, FunctionId, bool)>| -> Vec<(Effect, FunctionId)> {
@@ -104,6 +108,7 @@ impl Lowerer<'_> {
             FunctionKind::HandlerRun {
                 clauses: strip(clauses),
                 tail_clauses: strip(tail_clauses),
+                deep: !shallow,
             },
             locals[..3].to_vec(),
             body,
@@ -323,6 +328,7 @@ impl Lowerer<'_> {
                 kind: FunctionKind::HandlerRun {
                     clauses: handled,
                     tail_clauses: Vec::new(),
+                    deep: false,
                 },
                 parameters: locals[..3].to_vec(),
                 captured_count: 0,
@@ -450,5 +456,74 @@ fn run_body(
                 ),
             ),
         ),
+    )
+}
+
+/// The body of a deep handler's run routine (`docs/backend.md`, "Deep
+/// handlers"). Mode 1 (the frames just installed at this routine's
+/// entry, so its own frame lies inside the handled computation's slice):
+/// call the thunk, and when the body returns, uninstall and go on with
+/// `finish`. Modes 0 and 2: call itself in mode 1 or 3, so that the
+/// prompt lies below this frame, and give back what comes: the value of
+/// the return clause (run inside the slice) or of a clause.
+fn deep_run_body(
+    locals: [cml_ir::LocalId; RUN_LOCALS],
+    finish: Term,
+    handled: &[(Effect, FunctionId)],
+    span: &Span,
+) -> Term {
+    let [first, second, mode, me, inner_mode, result, installed] = locals;
+    let effects: Vec<Effect> = handled.iter().map(|(effect, _)| *effect).collect();
+    let let_ = |local, value, body| Term::Let {
+        local: Some(local),
+        value,
+        span: Some(span.clone()),
+        body: Box::new(body),
+    };
+    let_(
+        installed,
+        Value::Primitive(
+            cml_ir::Primitive::Equal,
+            vec![Atom::Local(mode), Atom::Int(1)],
+        ),
+        Term::If {
+            condition: Atom::Local(installed),
+            then_branch: Box::new(let_(
+                result,
+                Value::Call {
+                    callee: Atom::Local(first),
+                    arguments: vec![Atom::Unit],
+                },
+                Term::Let {
+                    local: None,
+                    value: Value::Uninstall(effects),
+                    span: None,
+                    body: Box::new(finish),
+                },
+            )),
+            else_branch: Box::new(let_(
+                me,
+                Value::CurrentClosure,
+                let_(
+                    inner_mode,
+                    Value::Primitive(
+                        cml_ir::Primitive::Add,
+                        vec![Atom::Local(mode), Atom::Int(1)],
+                    ),
+                    let_(
+                        result,
+                        Value::Call {
+                            callee: Atom::Local(me),
+                            arguments: vec![
+                                Atom::Local(first),
+                                Atom::Local(second),
+                                Atom::Local(inner_mode),
+                            ],
+                        },
+                        Term::Return(Atom::Local(result)),
+                    ),
+                ),
+            )),
+        },
     )
 }
