@@ -412,6 +412,7 @@ impl Emitter<'_> {
                     Runtime::Concat => "__concat",
                     Runtime::StringOfInt => "__string_of_int",
                     Runtime::Equal => "__equal",
+                    Runtime::FormatInt => "__format_int",
                 };
                 for (register, atom) in atoms.iter().enumerate() {
                     self.load(&format!("v{register}"), atom);

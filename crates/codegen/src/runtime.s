@@ -218,3 +218,71 @@ __equal:
     SETTAG v0, BOOL
     LEAVE 5
     RET v0
+
+; __format_int: `Printf.sprintf` (docs/backend.md, "The standard
+; library"): a new string, the format in v0 with its first "%d" replaced
+; by the string in v1 (the format itself when it has none).
+__format_int:
+    LD v2, v0, 0              ; the format's length
+    MOV v3, v0                ; the cursor, at the size word
+    MOV v4, v2                ; bytes left from the cursor's next
+    LI v7, 1
+.Lfi_scan:
+    BZ v4, .Lfi_none
+    SUB v5, v4, v7
+    BZ v5, .Lfi_none          ; fewer than two bytes left
+    INC v3, v3, 1
+    LD v5, v3, 0
+    LI v6, 37                 ; '%'
+    SUB v5, v5, v6
+    BZ v5, .Lfi_percent
+.Lfi_next:
+    SUB v4, v4, v7
+    JMP .Lfi_scan
+.Lfi_percent:
+    LD v5, v3, 1
+    LI v6, 100                ; 'd'
+    SUB v5, v5, v6
+    BZ v5, .Lfi_found
+    JMP .Lfi_next
+.Lfi_none:
+    RET v0
+.Lfi_found:
+    SUB v2, v2, v4            ; v2: the bytes before "%d"
+    LI v6, 2
+    SUB v4, v4, v6            ; v4: the bytes after it
+    LD v3, v1, 0              ; the text's length
+    ADD v6, v2, v3
+    ADD v6, v6, v4
+    ALLOC v6, STRING, 15      ; v6: the result's size word, then the cursor
+    MOV v5, v6
+    LI v3, 1
+.Lfi_prefix:
+    BZ v2, .Lfi_text
+    INC v0, v0, 1
+    INC v6, v6, 1
+    LD v7, v0, 0
+    ST v7, v6, 0
+    SUB v2, v2, v3
+    JMP .Lfi_prefix
+.Lfi_text:
+    INC v0, v0, 2             ; past "%d"
+    LD v2, v1, 0
+.Lfi_text_byte:
+    BZ v2, .Lfi_suffix
+    INC v1, v1, 1
+    INC v6, v6, 1
+    LD v7, v1, 0
+    ST v7, v6, 0
+    SUB v2, v2, v3
+    JMP .Lfi_text_byte
+.Lfi_suffix:
+    BZ v4, .Lfi_done
+    INC v0, v0, 1
+    INC v6, v6, 1
+    LD v7, v0, 0
+    ST v7, v6, 0
+    SUB v4, v4, v3
+    JMP .Lfi_suffix
+.Lfi_done:
+    RET v5

@@ -120,6 +120,9 @@ pub enum Runtime {
     StringOfInt,
     /// Structural `==` on two values of any one type.
     Equal,
+    /// The format string with its first `%d` replaced by the text
+    /// (`Printf.sprintf`).
+    FormatInt,
 }
 
 /// What kind of heap object an allocation makes.

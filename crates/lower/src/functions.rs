@@ -263,6 +263,15 @@ impl Lowerer<'_> {
             if let Some(variable) = self.scopes.lookup(&path.dotted()) {
                 return Some(variable);
             }
+            if path.dotted() == "Printf.sprintf" {
+                let id = self.sprintf();
+                let key = self.scopes.fresh_key();
+                return Some(Variable {
+                    key,
+                    kind: VarKind::TopFunction(id),
+                    arity: Some(2),
+                });
+            }
             self.unsupported(
                 &format!("the module value `{}`", path.dotted()),
                 path.span.clone(),
@@ -478,6 +487,47 @@ impl Lowerer<'_> {
             format!("__curry{arity}_{step}"),
             FunctionKind::Ordinary,
             vec![parameter],
+            body,
+            None,
+        );
+        id
+    }
+
+    /// `Printf.sprintf fmt n` (the one form the book uses, chapter 12):
+    /// `fmt` with its first `%d` replaced by the decimal text of `n`,
+    /// built on first use from the runtime's `__string_of_int` and
+    /// `__format_int`.
+    fn sprintf(&mut self) -> FunctionId {
+        if let Some(id) = self.builtins.get("Printf.sprintf") {
+            return *id;
+        }
+        let id = self.reserve_function();
+        self.builtins.insert("Printf.sprintf", id);
+        let group = self.scopes.new_capture_group();
+        self.begin_function(group);
+        let format = self.scopes.builder().fresh_local();
+        let number = self.scopes.builder().fresh_local();
+        let text = self.scopes.builder().fresh_local();
+        let result = self.scopes.builder().fresh_local();
+        let body = Term::Let {
+            local: Some(text),
+            value: Value::Runtime(Runtime::StringOfInt, vec![Atom::Local(number)]),
+            span: None,
+            body: Box::new(Term::Let {
+                local: Some(result),
+                value: Value::Runtime(
+                    Runtime::FormatInt,
+                    vec![Atom::Local(format), Atom::Local(text)],
+                ),
+                span: None,
+                body: Box::new(Term::Return(Atom::Local(result))),
+            }),
+        };
+        self.end_function(
+            id,
+            "Printf.sprintf".to_string(),
+            FunctionKind::Ordinary,
+            vec![format, number],
             body,
             None,
         );
