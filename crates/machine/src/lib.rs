@@ -188,6 +188,8 @@ pub struct Machine {
     pub(crate) events: Option<Vec<Event>>,
     /// The NoC interface, once the core joined a mesh (`multicore.rs`).
     pub(crate) nic: Option<Box<multicore::NocInterface>>,
+    /// The compare-and-swap unit's latches (`multicore.rs`).
+    pub(crate) reservation: multicore::Reservation,
 }
 
 impl Machine {
@@ -232,6 +234,7 @@ impl Machine {
             delivering_fault: false,
             events: None,
             nic: None,
+            reservation: multicore::Reservation::default(),
         }
     }
 

@@ -140,14 +140,79 @@ pub(crate) struct NocInterface {
     /// A hardware PERF is being dispatched (its Remote entry must not
     /// stall).
     in_hardware_perform: bool,
-    /// Instructions retired when the last packet was surfaced.
-    retired_at_delivery: Option<u64>,
+    /// While a surfaced packet's handler runs: the RESU count when it was
+    /// surfaced. No other packet is surfaced until a RESU or RESUS
+    /// retires (the count grows) or the core halts.
+    masked_at_resumes: Option<u64>,
     /// Stalled attempts, counted by `perform` as remote PERFs.
     stalled_performs: u64,
     stats: CoreNocStats,
 }
 
+/// The compare-and-swap unit (ISA v0.5, control registers 7-9; see
+/// `docs/isa-decisions.md`): `CSRW va, CASADDR` latches the address and
+/// arms the reservation, `CSRW vn, CASNEW` latches the new value, and
+/// `CSRR ve, CAS` compares the word at the address with ve's value, stores
+/// the new value if they are equal and the reservation holds, and sets ve to
+/// BOOL true if it stored. Every hardware PERF (a packet surfaced, a fault
+/// delivered by the system) breaks the reservation, so a sequence that was
+/// interrupted, and perhaps had its latches reused, fails and is retried.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Reservation {
+    address: u16,
+    new_value: u16,
+    armed: bool,
+    new_latched: bool,
+}
+
 impl Machine {
+    /// CSRR of the compare-and-swap registers (7 CASADDR, 8 CASNEW, 9 CAS).
+    pub(crate) fn atomic_read(
+        &mut self,
+        vd: crate::decoded::Reg,
+        csr: u8,
+    ) -> Result<(), crate::execute::Exit> {
+        let value = match csr {
+            7 => Value::int(self.reservation.address),
+            8 => Value::int(self.reservation.new_value),
+            9 => {
+                let expected = self.reg(vd) as u16;
+                let reservation = std::mem::take(&mut self.reservation);
+                let address = reservation.address;
+                let swapped = reservation.armed
+                    && reservation.new_latched
+                    && self.words[address as usize] == expected;
+                if swapped {
+                    self.write_word(address, reservation.new_value);
+                }
+                Value::new(cml_isa::Tag::BOOL, swapped as u16)
+            }
+            _ => return Err(Fault::BadControlRegister { register: csr }.into()),
+        };
+        self.set_reg(vd, value.0);
+        Ok(())
+    }
+
+    /// CSRW of the compare-and-swap registers.
+    pub(crate) fn atomic_write(&mut self, csr: u8, value: u16) -> Result<(), crate::execute::Exit> {
+        match csr {
+            7 => {
+                self.reservation = Reservation {
+                    address: value,
+                    new_value: self.reservation.new_value,
+                    armed: true,
+                    new_latched: false,
+                }
+            }
+            8 => {
+                self.reservation.new_value = value;
+                self.reservation.new_latched = self.reservation.armed;
+            }
+            _ => return Err(Fault::BadControlRegister { register: csr }.into()),
+        }
+        Ok(())
+    }
+
     /// Joins a mesh as core `core_id`: from now on remote PERFs go to the
     /// outbound queue ([`Machine::take_outbound`]) for tiles whose bit is
     /// set in `reachable_tiles`, and fault `NoDeviceAtTile` for the others.
@@ -218,24 +283,28 @@ impl Machine {
         self.state == CoreState::Stopped
     }
 
-    /// Wakes a halted core (a packet arrived): it goes on after its HALT.
+    /// Wakes a halted core (a packet arrived): it goes on after its HALT,
+    /// ready to take packets.
     pub fn wake(&mut self) {
         if self.state == CoreState::Halted {
             self.state = CoreState::Running;
+            if let Some(nic) = &mut self.nic {
+                nic.masked_at_resumes = None;
+            }
         }
     }
 
-    /// Whether a packet may be surfaced now: the core runs, and it retired
-    /// an instruction since the last packet it surfaced (so a handler's
-    /// first instruction always runs, and a flood of packets cannot starve
-    /// the handlers it starts).
+    /// Whether a packet may be surfaced now: the core runs, and the handler
+    /// of the last packet it surfaced has resumed something (RESU or
+    /// RESUS) or halted since. Until then packets wait in the FIFO, and
+    /// backpressure reaches their senders (`docs/soc-decisions.md`).
     pub fn can_take_packet(&self) -> bool {
-        let retired = self.attempts - self.not_retired;
+        let resumes = self.stats.resumes;
         self.state == CoreState::Running
             && self
                 .nic
                 .as_ref()
-                .is_some_and(|nic| nic.retired_at_delivery.is_none_or(|at| retired > at))
+                .is_some_and(|nic| nic.masked_at_resumes.is_none_or(|at| resumes > at))
     }
 
     /// Surfaces a packet as the hardware PERF (0xF, op) at the current
@@ -247,24 +316,21 @@ impl Machine {
         let effect = EffectId::new(0xF, packet.op & 0xF);
         let pc = self.pc;
         let captured_before = self.stats.continuations_captured;
+        self.reservation.armed = false;
         self.charge(cost::ISSUE);
         if let Some(nic) = &mut self.nic {
             nic.in_hardware_perform = true;
         }
+        let resumes = self.stats.resumes;
         let result = self.perform(effect, Value::int(packet.payload as u16), pc);
-        let retired = self.attempts - self.not_retired;
         if let Some(nic) = &mut self.nic {
             nic.in_hardware_perform = false;
-            nic.retired_at_delivery = Some(retired);
+            nic.masked_at_resumes = Some(resumes);
             nic.stats.packets_received += 1;
         }
         match result {
             Ok(()) => {
-                if self.stats.continuations_captured > captured_before {
-                    let handle = self.registers[1] as u16;
-                    let tag_word = handle.wrapping_add(7);
-                    let marked = self.words[tag_word as usize] | HARDWARE_MARK;
-                    self.write_word(tag_word, marked);
+                if self.mark_hardware_capture(captured_before) {
                     self.registers[2] = Value::int(packet.source as u16).0;
                     self.registers[3] = Value::int((packet.payload >> 16) as u16).0;
                 }
@@ -282,6 +348,7 @@ impl Machine {
     /// and returns the report when nothing handles it.
     pub fn raise_fault(&mut self, fault: Fault, pc: u16) -> Option<Box<TrapReport>> {
         self.pc = pc;
+        self.reservation.armed = false;
         let report = self.deliver_fault(fault, pc)?;
         self.state = CoreState::Stopped;
         Some(report)
@@ -313,7 +380,31 @@ impl Machine {
             tile: packet.destination,
             op: packet.op,
         };
-        self.raise_fault(fault, self.pc)
+        let captured_before = self.stats.continuations_captured;
+        let resumes = self.stats.resumes;
+        self.charge(cost::ISSUE);
+        let report = self.raise_fault(fault, self.pc);
+        if let Some(nic) = &mut self.nic {
+            nic.masked_at_resumes = Some(resumes);
+        }
+        if report.is_none() && self.mark_hardware_capture(captured_before) {
+            self.registers[2] = Value::int(packet.destination as u16).0;
+            self.registers[3] = Value::int(packet.op as u16).0;
+        }
+        report
+    }
+
+    /// After a hardware PERF: if it captured a continuation (v1), marks it
+    /// so that RESU restores v0 ([`HARDWARE_MARK`]). Returns whether it did.
+    fn mark_hardware_capture(&mut self, captured_before: u64) -> bool {
+        if self.stats.continuations_captured == captured_before {
+            return false;
+        }
+        let handle = self.registers[1] as u16;
+        let tag_word = handle.wrapping_add(7);
+        let marked = self.words[tag_word as usize] | HARDWARE_MARK;
+        self.write_word(tag_word, marked);
+        true
     }
 
     /// What the NoC interface did.
@@ -410,7 +501,7 @@ mod tests {
         assert_eq!(registers[2], Value::int(0x18));
         assert_eq!(registers[3], Value::int(2));
         assert_eq!(registers[7], Value::int(1));
-        // Not again before an instruction retires.
+        // Not again before the handler resumes something.
         assert!(!machine.can_take_packet());
     }
 

@@ -177,6 +177,8 @@ impl Machine {
                 }
                 self.sp = sp as u16;
             }
+            Kind::Csrr if op.imm >= 7 => self.atomic_read(a, op.imm as u8)?,
+            Kind::Csrw if op.imm >= 7 => self.atomic_write(op.imm as u8, self.reg(a) as u16)?,
             Kind::Csrr => {
                 let value = self.read_control_register(op.imm as u8)?;
                 self.set_reg(a, value as u32);

@@ -301,11 +301,22 @@ identified:
         ST v0, v4, 0
         RESU v1, v0
 
-; The release signal: leave the idle loop (its continuation is dropped)
-; and bind the defaults.
+; The release signal: resume the idle loop's continuation at `defaults`
+; instead (its saved pc, payload word 1, rewritten), which also lets the
+; core take packets again.
         .org 0xFF30
 release:
-        JMP defaults
+        MOV v4, v1
+        SETTAG v4, PTR
+        LI v2, 0x7F
+        LIH v2, 0xFF
+        SETTAG v2, PTR
+        LD v2, v2, 0
+        ST v2, v4, 1
+        RESU v1, v0
+
+        .org 0xFF7F
+        .word defaults
 
         .org 0xFF80
 parameters:

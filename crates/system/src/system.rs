@@ -160,6 +160,9 @@ struct Core {
     entered: Option<(Stats, u64)>,
     /// Identify requests answered in hardware.
     identify_answered: u64,
+    /// Packets it sent that were dropped, NocOverflow not yet raised (it
+    /// waits, as a packet does, until the core takes hardware effects).
+    overflows: std::collections::VecDeque<Packet>,
 }
 
 /// Per-core figures for `--stats`.
@@ -300,6 +303,7 @@ impl System {
                 halted_cycles: 0,
                 entered: None,
                 identify_answered: 0,
+                overflows: std::collections::VecDeque::new(),
             });
         }
         if !rom_boot {
@@ -429,10 +433,11 @@ impl System {
     /// Whether every core halted with nothing in flight and every device
     /// is quiet.
     pub fn is_finished(&self) -> bool {
-        self.cores
-            .iter()
-            .all(|core| core.machine.is_halted() && self.soc.mesh().waiting(core.tile) == 0)
-            && self.soc.is_quiet()
+        self.cores.iter().all(|core| {
+            core.machine.is_halted()
+                && core.overflows.is_empty()
+                && self.soc.mesh().waiting(core.tile) == 0
+        }) && self.soc.is_quiet()
     }
 
     /// Runs until every core halted with nothing in flight, a fault goes
@@ -467,18 +472,8 @@ impl System {
         self.soc.step();
         for overflow in self.soc.take_overflows() {
             let sender = overflow.sender();
-            let Some(index) = self.cores.iter().position(|core| core.tile == sender) else {
-                continue;
-            };
-            let core = &mut self.cores[index];
-            core.machine.exchange_memory(&mut self.memory);
-            let report = core.machine.raise_noc_overflow(overflow.packet);
-            core.machine.exchange_memory(&mut self.memory);
-            if let Some(report) = report {
-                return Some(SystemOutcome::Trapped {
-                    core: index as u8,
-                    report,
-                });
+            if let Some(core) = self.cores.iter_mut().find(|core| core.tile == sender) {
+                core.overflows.push_back(overflow.packet);
             }
         }
         if self.tracing {
@@ -531,7 +526,7 @@ impl System {
                 }
             }
         }
-        let waiting = self.soc.mesh().waiting(tile);
+        let waiting = self.soc.mesh().waiting(tile) + core.overflows.len();
         if core.machine.is_halted() {
             if waiting == 0 {
                 core.halted_cycles += 1;
@@ -551,7 +546,10 @@ impl System {
         let mut trap = None;
         let mut delivered = false;
         if waiting > 0 && core.machine.can_take_packet() {
-            if let Some(packet) = self.soc.port(tile).receive() {
+            if let Some(packet) = core.overflows.pop_front() {
+                delivered = true;
+                trap = core.machine.raise_noc_overflow(packet);
+            } else if let Some(packet) = self.soc.port(tile).receive() {
                 delivered = true;
                 if let Err(report) = core.machine.deliver_packet(packet) {
                     trap = Some(report);
