@@ -127,3 +127,28 @@ pub fn compile_file(path: &Path, color: ColorChoice) -> Result<Program, Problems
         warnings,
     })
 }
+
+/// The CML part of a trap report (`docs/backend.md`, "Debug
+/// information"), when the image carries debug information: the source
+/// position of the faulting instruction and the calls that led there
+/// (`read` reads the memory the trapped core ran on). The source line is
+/// shown when `file` is the CML source itself.
+pub fn trap_context(
+    file: &Path,
+    image: &cml_image::Image,
+    trap: &cml_machine::TrapReport,
+    read: impl Fn(u16) -> u16,
+) -> String {
+    let Some(debug) = cml_compile::DebugInfo::from_image(image) else {
+        return String::new();
+    };
+    let source = crate::run::is_cml_source(file)
+        .then(|| std::fs::read_to_string(file).ok())
+        .flatten();
+    let name = if source.is_some() {
+        display_name(file)
+    } else {
+        "the program".to_string()
+    };
+    debug.trap_context(image, trap.pc, trap.sp, read, &name, source.as_deref())
+}

@@ -53,6 +53,7 @@ struct Emitter<'a> {
     text: String,
     lines: Option<&'a SourceLines<'a>>,
     last_line: usize,
+    last_position: (usize, usize),
     error: Option<CodegenError>,
 }
 
@@ -92,6 +93,7 @@ pub fn emit(
         text: String::new(),
         lines,
         last_line: 0,
+        last_position: (0, 0),
         error: None,
     };
     emitter.prologue(function);
@@ -210,6 +212,23 @@ impl Emitter<'_> {
             if number != self.last_line {
                 let _ = writeln!(self.text, "    ; line {number}: {}", text.trim());
                 self.last_line = number;
+            }
+            let position = (number, lines.column(span.start));
+            if position != self.last_position {
+                // The debug table's entry (docs/backend.md, "Debug
+                // information"): the driver takes these labels out of
+                // the image's symbols into its pc → line:column table.
+                self.labels += 1;
+                let _ = writeln!(
+                    self.text,
+                    "{}L{}_C{}_{}_{}:",
+                    crate::DEBUG_LABEL_PREFIX,
+                    position.0,
+                    position.1,
+                    self.index,
+                    self.labels
+                );
+                self.last_position = position;
             }
         }
     }

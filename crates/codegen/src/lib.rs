@@ -120,6 +120,10 @@ fn bind_tail_resumptive(text: &mut String, effect: cml_ir::Effect, word: u16) {
 }
 
 /// The source's lines, for `; line N: ...` comments.
+/// The prefix of the labels that mark where the code of a source
+/// position begins: `__dbg_L<line>_C<column>_<function>_<n>`.
+pub const DEBUG_LABEL_PREFIX: &str = "__dbg_";
+
 pub(crate) struct SourceLines<'s> {
     text: &'s str,
     starts: Vec<usize>,
@@ -130,6 +134,15 @@ impl<'s> SourceLines<'s> {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
         SourceLines { text, starts }
+    }
+
+    /// The 1-based column (in bytes) of a byte offset.
+    pub(crate) fn column(&self, offset: usize) -> usize {
+        let index = match self.starts.binary_search(&offset) {
+            Ok(index) => index,
+            Err(index) => index - 1,
+        };
+        offset - self.starts[index] + 1
     }
 
     /// The 1-based line of a byte offset and its text.

@@ -12,6 +12,10 @@
 
 #![forbid(unsafe_code)]
 
+mod debug;
+
+pub use debug::{DebugInfo, Position, DEBUG_SECTION};
+
 use cml_asm::{assemble, AssembleOptions};
 use cml_diagnostics::{Diagnostic, Severity};
 use cml_image::Image;
@@ -26,6 +30,9 @@ pub struct Compiled {
     pub image: Image,
     /// The checker's warnings.
     pub warnings: Vec<Diagnostic>,
+    /// Code addresses to source positions and function names (also in
+    /// the image, as the section [`DEBUG_SECTION`]).
+    pub debug: DebugInfo,
 }
 
 /// The standard library's CML source (`docs/backend.md`, "The standard
@@ -156,9 +163,30 @@ pub fn compile(source: &str) -> Result<Compiled, Vec<Diagnostic>> {
         }));
         diagnostics
     })?;
+    let mut image = assembled.image;
+    let debug = DebugInfo::take_from(&mut image, |index| {
+        program
+            .functions
+            .get(index)
+            .map(|function| function.name.clone())
+    });
+    let mut debug = debug;
+    debug.effects = program
+        .manifest
+        .iter()
+        .map(|entry| {
+            (
+                entry.effect.family,
+                entry.effect.op,
+                format!("{}.{}", entry.effect_name, entry.operation_name),
+            )
+        })
+        .collect();
+    image.other_sections.push(debug.to_section());
     Ok(Compiled {
         assembly,
-        image: assembled.image,
+        image,
         warnings,
+        debug,
     })
 }

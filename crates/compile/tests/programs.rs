@@ -8,6 +8,12 @@
 //! * `name.err`: it must not compile, and each non-empty line of the file
 //!   must appear in the rendered diagnostics.
 //!
+//! A program with a `.out` may also have `name.trap`: it must stop on a
+//! fault nothing handles, and each non-empty line of the file must appear
+//! in its error report (the fault, then the CML part that the debug
+//! information gives: `in CML: name.cml:LINE:COLUMN in `function``, the
+//! source line, the calls that led there).
+//!
 //! A program may also say, in a comment line of its own,
 //! `expect-peak-stack-at-most: N` or `expect-peak-heap-at-most: N`
 //! (words), `expect-trap` (it must stop on
@@ -78,7 +84,9 @@ fn run_one(path: &Path) -> Result<(), String> {
                 machine.set_engine(engine);
                 let outcome = machine.run(CYCLE_LIMIT);
                 let output = machine.take_console_output();
-                let trap_expected = !directive(&source, "expect-trap").is_empty();
+                let expected_report = std::fs::read_to_string(path.with_extension("trap")).ok();
+                let trap_expected =
+                    !directive(&source, "expect-trap").is_empty() || expected_report.is_some();
                 match (&outcome, trap_expected) {
                     (RunOutcome::Halted, false) | (RunOutcome::Trapped(_), true) => {}
                     (other, _) => {
@@ -86,6 +94,34 @@ fn run_one(path: &Path) -> Result<(), String> {
                             "{engine:?} engine: ended with {other:?}, printed {:?}",
                             String::from_utf8_lossy(&output)
                         ))
+                    }
+                }
+                if let (RunOutcome::Trapped(trap), Some(expected_report)) =
+                    (&outcome, &expected_report)
+                {
+                    let file = path
+                        .file_name()
+                        .map_or(name.clone(), |file| file.to_string_lossy().into_owned());
+                    let report = format!(
+                        "trap: {}\n{}",
+                        trap.fault,
+                        compiled.debug.trap_context(
+                            &compiled.image,
+                            trap.pc,
+                            trap.sp,
+                            |address| machine.read(address),
+                            &file,
+                            Some(&source),
+                        )
+                    );
+                    for line in expected_report
+                        .lines()
+                        .map(str::trim)
+                        .filter(|line| !line.is_empty())
+                    {
+                        if !report.contains(line) {
+                            return Err(format!("the error report lacks `{line}`:\n{report}"));
+                        }
                     }
                 }
                 if output != expected {

@@ -24,7 +24,9 @@ impl Lowerer<'_> {
 
     fn tail_into(&mut self, expr: &Expr, sequence: &mut Sequence) -> Term {
         match expr {
-            Expr::Annotated(inner, _, _) => self.tail_into(inner, sequence),
+            Expr::Annotated(inner, _, _) | Expr::Unsafe(inner, _) => {
+                self.tail_into(inner, sequence)
+            }
             Expr::If {
                 condition,
                 then_branch,
@@ -122,17 +124,20 @@ impl Lowerer<'_> {
                 }
                 let continuation = self.lower_value(continuation, sequence);
                 let value = self.lower_value(value, sequence);
-                match self.resume_route(*kind, true) {
-                    ResumeRoute::Direct(shallow) => Term::TailResume {
-                        shallow,
-                        continuation,
-                        value,
+                positioned(
+                    &expr.span(),
+                    match self.resume_route(*kind, true) {
+                        ResumeRoute::Direct(shallow) => Term::TailResume {
+                            shallow,
+                            continuation,
+                            value,
+                        },
+                        ResumeRoute::Run(handler) => Term::TailCall {
+                            callee: handler,
+                            arguments: vec![continuation, value, Atom::Int(2)],
+                        },
                     },
-                    ResumeRoute::Run(handler) => Term::TailCall {
-                        callee: handler,
-                        arguments: vec![continuation, value, Atom::Int(2)],
-                    },
-                }
+                )
             }
             Expr::Handle {
                 body,
@@ -155,7 +160,9 @@ impl Lowerer<'_> {
 
     fn value_to_tail(&mut self, value: Value, span: &Span, sequence: &mut Sequence) -> Term {
         match value {
-            Value::Call { callee, arguments } => Term::TailCall { callee, arguments },
+            Value::Call { callee, arguments } => {
+                positioned(span, Term::TailCall { callee, arguments })
+            }
             Value::Atom(atom) => Term::Return(atom),
             other => {
                 let atom = self.bind(other, span, sequence);
@@ -294,7 +301,9 @@ impl Lowerer<'_> {
         let span = expr.span();
         match expr {
             Expr::Literal(literal) => self.literal(&literal.value),
-            Expr::Annotated(inner, _, _) => self.lower_value(inner, sequence),
+            Expr::Annotated(inner, _, _) | Expr::Unsafe(inner, _) => {
+                self.lower_value(inner, sequence)
+            }
             Expr::Variable(path) => match self.resolve_name(path) {
                 Some(variable) if self.fresh_values.contains(&path.dotted()) => {
                     let callee = self.variable_atom(&variable, &span, sequence);
@@ -437,7 +446,6 @@ impl Lowerer<'_> {
                 self.bind(value, &span, sequence)
             }
             Expr::WithRegion { .. } => self.unsupported_atom("`with region`", span),
-            Expr::Unsafe(..) => self.unsupported_atom("`unsafe`", span),
             Expr::Loop(..) => self.unsupported_atom("`loop`", span),
             Expr::Reify(function, _) => {
                 let value = self.lower_reify(function, &span, sequence);
@@ -778,5 +786,17 @@ fn is_immediate(expr: &Expr) -> bool {
             BinaryOperator::Concat | BinaryOperator::Cons | BinaryOperator::SetRef
         ),
         _ => false,
+    }
+}
+
+/// `term` marked with the source position of `span` (a `Let` that
+/// computes nothing: codegen gives it a source comment and a debug
+/// label, so a fault in a tail call or tail resume names its line).
+fn positioned(span: &Span, term: Term) -> Term {
+    Term::Let {
+        local: None,
+        value: Value::Atom(Atom::Unit),
+        span: Some(span.clone()),
+        body: Box::new(term),
     }
 }

@@ -314,6 +314,11 @@ impl Lowerer<'_> {
         if let Expr::Constructor(path) = function {
             return self.lower_construction(path, arguments, span, sequence);
         }
+        if let Expr::Variable(path) = function {
+            if path.segments.len() == 1 && path.segments[0].text.starts_with("__") {
+                return self.lower_primitive(&path.segments[0].text, arguments, span, sequence);
+            }
+        }
         let (callee, arity) = match function {
             Expr::Variable(path) => match self.resolve_name(path) {
                 Some(variable) if self.mutable_cells.contains(&variable.key) => {
@@ -491,6 +496,65 @@ impl Lowerer<'_> {
             None,
         );
         id
+    }
+
+    /// A `__` primitive of `unsafe` (Appendix B §6) applied to its
+    /// arguments (`docs/backend.md`, "unsafe"): `__alloc Record n` is a
+    /// record of `n` fields holding `()`, `__ld i p` reads field `i` with
+    /// the tag it was stored with, `__st i p v` writes it; `i` and `n`
+    /// must be literals. The others are diagnostics.
+    fn lower_primitive(
+        &mut self,
+        name: &str,
+        arguments: &[Expr],
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Value {
+        let literal = |expr: &Expr| match expr {
+            Expr::Literal(literal) => match literal.value {
+                ast::LiteralValue::Integer(n) => usize::try_from(n).ok(),
+                _ => None,
+            },
+            _ => None,
+        };
+        match (name, arguments) {
+            ("__alloc", [Expr::Constructor(layout), size])
+                if layout.last().text == "Record"
+                    && literal(size).is_some_and(|n| (1..=7).contains(&n)) =>
+            {
+                let count = literal(size).unwrap_or(1);
+                Value::Allocate {
+                    kind: ObjectKind::Record,
+                    fields: vec![Atom::Unit; count],
+                }
+            }
+            ("__ld", [index, pointer]) if literal(index).is_some_and(|i| i < 7) => {
+                let object = self.lower_value(pointer, sequence);
+                Value::Field {
+                    object,
+                    index: literal(index).unwrap_or(0),
+                }
+            }
+            ("__st", [index, pointer, value]) if literal(index).is_some_and(|i| i < 7) => {
+                let object = self.lower_value(pointer, sequence);
+                let value = self.lower_value(value, sequence);
+                Value::SetField {
+                    object,
+                    index: literal(index).unwrap_or(0),
+                    value,
+                }
+            }
+            _ => {
+                self.unsupported(
+                    &format!(
+                        "`{name}` here (the back end has `__alloc Record n`, `__ld i p` and \
+                         `__st i p v` with literal sizes and indices below 7, fully applied)"
+                    ),
+                    span.clone(),
+                );
+                Value::Atom(Atom::Unit)
+            }
+        }
     }
 
     /// `Printf.sprintf fmt n` (the one form the book uses, chapter 12):
