@@ -105,18 +105,45 @@ pub fn run_dispatch_loop(image: &Image) -> u64 {
     machine.stats().instructions
 }
 
+/// This process's time on a CPU and time spent runnable but waiting for
+/// one, in nanoseconds, from Linux's `/proc/self/schedstat` (`None`
+/// elsewhere).
+#[allow(dead_code)]
+fn scheduler_times() -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string("/proc/self/schedstat").ok()?;
+    let mut fields = text.split_whitespace().map(|field| field.parse().ok());
+    Some((fields.next()??, fields.next()??))
+}
+
+/// Runs the program and prints the rate: per second of wall-clock time
+/// and, on Linux, per second on a CPU, with how long the run waited for a
+/// CPU (on a shared box the wall-clock rate also measures the scheduler).
+#[allow(dead_code)]
+pub fn measure(image: &Image) {
+    let before = scheduler_times();
+    let start = std::time::Instant::now();
+    let instructions = run_dispatch_loop(image);
+    let seconds = start.elapsed().as_secs_f64();
+    print!(
+        "{instructions} guest instructions in {seconds:.3} s: {:.0} million per second",
+        instructions as f64 / seconds / 1e6
+    );
+    if let (Some((cpu0, wait0)), Some((cpu1, wait1))) = (before, scheduler_times()) {
+        let (cpu, wait) = ((cpu1 - cpu0) as f64 / 1e9, (wait1 - wait0) as f64 / 1e9);
+        print!(
+            "; on a CPU {cpu:.3} s: {:.0} million per second; waited {:.0} ms",
+            instructions as f64 / cpu / 1e6,
+            wait * 1e3
+        );
+    }
+    println!();
+}
+
 #[allow(dead_code)]
 fn main() {
     let repetitions = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(20);
-    let image = dispatch_loop_image(repetitions);
-    let start = std::time::Instant::now();
-    let instructions = run_dispatch_loop(&image);
-    let seconds = start.elapsed().as_secs_f64();
-    println!(
-        "{instructions} guest instructions in {seconds:.3} s: {:.0} million per second",
-        instructions as f64 / seconds / 1e6
-    );
+    measure(&dispatch_loop_image(repetitions));
 }
