@@ -29,9 +29,11 @@ fn types(file: &str, names: &[&str]) -> String {
 /// unit` and `scheduler () : unit`. The rows are what the book leaves
 /// out: `spawn` allocates (the record, the reified continuation: `Mem`)
 /// and takes a body of any row; `scheduler` handles `Yield`, `Print` and
-/// `Tick` and keeps only `Mem`; the processes perform `Print` and `Yield`
-/// (the book's "unit -> unit"); `main` needs only `Mem`, which a bare
-/// program's bottom handler provides.
+/// `Tick` and keeps `Mem` and `IO` (its Print clause writes through
+/// `uart_write`, which the adapted form defines with `print_string`,
+/// errata 8); the processes perform `Print` and `Yield` (the book's
+/// "unit -> unit"); `main` needs only `Mem` and `IO`, which a bare
+/// program's bottom handlers provide.
 #[test]
 fn chapter_10_teaching_kernel() {
     insta::assert_snapshot!(types(
