@@ -25,6 +25,7 @@ pub mod input;
 pub mod isa;
 pub mod report;
 pub mod run;
+pub mod system;
 
 use std::io::{IsTerminal, Write};
 

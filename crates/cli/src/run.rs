@@ -24,11 +24,13 @@ const CYCLES_PER_SLICE: u64 = 10_000_000;
 /// FILE is CML source (a name ending in `.cml`: compiled in memory, see
 /// `cml build`), assembly source or an image written by `cml asm`; between
 /// the last two, the file's first bytes tell, not its name. Assembly is
-/// assembled in memory first. The program boots as a bare program: loaded at its
-/// origins, entered at its entry point, with a UART at tile 0x10 and effect
-/// (2, 0) bound to it, so `PERF family=2, op=0, v0` prints the low byte of
-/// v0. What the program prints goes to stdout as it runs; traces,
-/// statistics and errors go to stderr.
+/// assembled in memory first. The program runs on the system-on-chip: each
+/// core (`--cores`) starts in the boot ROM, which enumerates the devices on
+/// the mesh, binds the default effects (among them (2, 0) to the UART's
+/// transmit, so `PERF family=2, op=0, v0` prints the low byte of v0) and
+/// enters the program with the core's ID in v0. `--boot bare` skips the ROM.
+/// What the program prints goes to stdout as it runs; traces, statistics and
+/// errors go to stderr.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Exit codes:
@@ -44,7 +46,11 @@ Examples:
   cml run hello.img --stats             run an image, then print statistics
   cml run hello.s --trace 2> trace.txt  one line per instruction in trace.txt
   cml run book.img --isa v0.4           run as the book's ISA (v0.5 instructions trap)
-  cml run spin.s --max-cycles 1000      stop a runaway program early")]
+  cml run spin.s --max-cycles 1000      stop a runaway program early
+  cml run ring.s --cores 4 --stats      four cores on the mesh, with utilisation
+  cml run keys.s --keys keys.txt        scripted key events (`5000 'A'` per line)
+  cml run hello.s --trace noc           every packet hop of the run
+  cml run hello.s --boot bare           no boot ROM: the entry point directly")]
 pub struct RunArgs {
     /// The program: CML source (`.cml`), assembly source or an image
     /// written by `cml asm`.
@@ -59,10 +65,13 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value = "1_000_000_000", value_parser = parse_count)]
     pub max_cycles: u64,
 
-    /// Write one line per issued instruction to stderr: cycle, pc, the
-    /// instruction, the registers it wrote and the effects it performed.
-    #[arg(long)]
-    pub trace: bool,
+    /// Write a trace to stderr: `instructions` (the default when no value
+    /// is given) one line per issued instruction (cycle, pc, the
+    /// instruction, the registers it wrote, the effects it performed);
+    /// `noc` one line per packet hop (cycle, tile, direction, the packet
+    /// with its op named); `all` both.
+    #[arg(long, value_enum, value_name = "WHAT", num_args = 0..=1, default_missing_value = "instructions")]
+    pub trace: Option<TraceChoice>,
 
     /// Print statistics to stderr at the end: instructions, cycles, PERFs,
     /// handler lookups, allocations, continuations, host time.
@@ -73,6 +82,21 @@ pub struct RunArgs {
     /// results, `reference` is slower and exists to check `fast`.
     #[arg(long, value_enum, default_value_t = EngineChoice::Fast)]
     pub engine: EngineChoice,
+
+    /// The system-on-chip: cores, boot, devices' host files.
+    #[command(flatten)]
+    pub system: crate::system::SystemArgs,
+}
+
+/// What `--trace` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceChoice {
+    /// One line per issued instruction.
+    Instructions,
+    /// One line per packet hop on the network-on-chip.
+    Noc,
+    /// Both.
+    All,
 }
 
 /// The machine implementation, as the command line names it.
@@ -119,6 +143,9 @@ pub fn run_program(args: &RunArgs) -> Ending {
     write_stderr(&program.warnings.render(color));
     let image = program.image;
     let isa = isa.unwrap_or(image.isa);
+    if let Some(ending) = crate::system::run_on_system(args, &image, isa, color) {
+        return ending;
+    }
     let mut machine = match Machine::boot_bare_program(&image, isa) {
         Ok(machine) => machine,
         Err(error) => {
@@ -143,7 +170,7 @@ pub fn run_program(args: &RunArgs) -> Ending {
     machine.set_engine(args.engine.into());
 
     let started = Instant::now();
-    let outcome = if args.trace {
+    let outcome = if args.trace.is_some() {
         run_traced(&mut machine, &image, args.max_cycles)
     } else {
         run_in_slices(&mut machine, args.max_cycles)

@@ -244,11 +244,14 @@ impl Machine {
     }
 
     /// Starts the heap at `start` (the HP control register and the base
-    /// `--stats` measures the heap's peak from).
+    /// `--stats` measures the heap's peak from), discarding what was
+    /// allocated: the free list of consumed continuation records is
+    /// emptied.
     pub fn set_heap_start(&mut self, start: u16) {
         self.hp = start;
         self.heap_start = start;
         self.stats.peak_heap_words = 0;
+        self.continuation_free_list = None;
     }
 
     /// Swaps the machine's memory (words, decoded slots and their range)

@@ -269,7 +269,19 @@ impl Mesh {
                 continue;
             }
             let here = self.placement.position_at_index(router);
+            // The output each ready head is routed to, computed once.
+            let mut wanted = [None; 5];
+            for (input, buffer) in self.routers[router].inputs.iter().enumerate() {
+                if let Some(head) = buffer.front() {
+                    if head.ready_at <= cycle {
+                        wanted[input] = Some(output_index(xy_next_hop(here, head.destination)));
+                    }
+                }
+            }
             for output in 0..5 {
+                if !wanted.contains(&Some(output)) {
+                    continue;
+                }
                 let room = if output == LOCAL {
                     self.endpoint_fifos[router].len() < self.config.endpoint_fifo_depth
                 } else {
@@ -289,14 +301,12 @@ impl Mesh {
                 let mut granted = None;
                 for offset in 0..5 {
                     let input = (start + offset) % 5;
+                    if wanted[input] != Some(output) {
+                        continue;
+                    }
                     let Some(head) = state.inputs[input].front_mut() else {
                         continue;
                     };
-                    if head.ready_at > cycle
-                        || output_index(xy_next_hop(here, head.destination)) != output
-                    {
-                        continue;
-                    }
                     if output == LOCAL && !room {
                         let since = *head.blocked_since.get_or_insert(cycle);
                         let waited = cycle - since;

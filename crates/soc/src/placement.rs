@@ -21,6 +21,9 @@ pub struct Placement {
     height: u8,
     cells: Vec<Option<TileId>>,
     positions: BTreeMap<TileId, Position>,
+    /// `positions` as a table indexed by tile ID, for the per-cycle
+    /// lookups of the mesh.
+    lookup: [Option<Position>; 64],
 }
 
 impl Placement {
@@ -34,6 +37,7 @@ impl Placement {
             height,
             cells: vec![None; usize::from(width) * usize::from(height)],
             positions: BTreeMap::new(),
+            lookup: [None; 64],
         })
     }
 
@@ -104,6 +108,7 @@ impl Placement {
         }
         self.cells[index] = Some(tile);
         self.positions.insert(tile, position);
+        self.lookup[usize::from(tile.id() & 0x3F)] = Some(position);
         Ok(())
     }
 
@@ -119,7 +124,7 @@ impl Placement {
 
     /// Where a tile is, if it is placed.
     pub fn position_of(&self, tile: TileId) -> Option<Position> {
-        self.positions.get(&tile).copied()
+        self.lookup[usize::from(tile.id() & 0x3F)]
     }
 
     /// The tile at a position, if any.

@@ -172,9 +172,7 @@ pub fn read_pcap(bytes: &[u8]) -> Result<Vec<Vec<u8>>, PcapError> {
 /// the timestamp of frame `i` is `i` microseconds).
 pub fn write_pcap(frames: &[Vec<u8>]) -> Vec<u8> {
     let mut bytes = Vec::new();
-    for word in [0xA1B2_C3D4u32] {
-        bytes.extend(word.to_le_bytes());
-    }
+    bytes.extend(0xA1B2_C3D4u32.to_le_bytes());
     bytes.extend(2u16.to_le_bytes());
     bytes.extend(4u16.to_le_bytes());
     bytes.extend(0u32.to_le_bytes());

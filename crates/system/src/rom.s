@@ -82,13 +82,28 @@ reset:
 
 ; 3. Core 0: enumerate tiles 1-63 with Identify, through the scratch effect
 ;    (0, 15) bound Remote(tile, 0x0F). A tile that is not on the mesh
-;    faults the PERF (NoDeviceAtTile): the fault handler skips it.
+;    faults the PERF (NoDeviceAtTile): while enumerating, faults (0xF, 0)
+;    go to the effect table's Local entry .Labsent, which skips the tile.
+;    (An entry rather than INST, so that no install-ID is used up.)
 bootstrap:
         LI v2, 0
         LIH v2, 0xFD
         SETTAG v2, PTR
         LI v3, 1
         ST v3, v2, 0
+        CSRR v3, ETB
+        LI v2, 0xE0
+        LIH v2, 0x01
+        ADD v3, v3, v2
+        SETTAG v3, PTR
+        LI v2, 0
+        LIH v2, 0x10
+        ST v2, v3, 0
+        LI v2, 0x7E
+        LIH v2, 0xFF
+        SETTAG v2, PTR
+        LD v2, v2, 0
+        ST v2, v3, 1
         LI v4, 1
 .Lprobe:
         CSRR v3, ETB
@@ -99,14 +114,9 @@ bootstrap:
         LIH v2, 0x20
         ST v2, v3, 0
         ST v4, v3, 1
-        INST 15, 0, +1
-        JMP .Lsend
-        JMP .Lnext_tile
-.Lsend:
         LI v0, 0
         PERF family=0, op=15, v0
-        UNIN 15, 0
-.Lnext_tile:
+absent:
         LI v2, 1
         ADD v4, v4, v2
         LI v2, 64
@@ -125,8 +135,17 @@ bootstrap:
         BZ v4, .Lrelease_start
         SUB v4, v4, v2
         JMP .Ltimeout
-;    Release every other core the map holds (op 0x06, payload 0).
+;    Faults are Unhandled again; release every other core the map holds
+;    (op 0x06, payload 0).
 .Lrelease_start:
+        CSRR v3, ETB
+        LI v2, 0xE0
+        LIH v2, 0x01
+        ADD v3, v3, v2
+        SETTAG v3, PTR
+        LI v2, 0
+        ST v2, v3, 0
+        ST v2, v3, 1
         LI v4, 1
 .Lrelease:
         LI v5, 0
@@ -239,10 +258,11 @@ defaults:
         ST v4, v3, 1
         JMP .Ltile
 
-; 5. Control to the program: the heap and stack back to their reset values
-;    (enumeration left abandoned continuations on the heap), v0 = core ID,
-;    v1 = number of cores, and a tail call of the entry point through the
-;    parameter block's first word, which serves as its closure record.
+; 5. Control to the program: the heap back to its reset value (enumeration
+;    left abandoned continuations on it), v0 = core ID, every other register
+;    INT 0 as after a bare reset, and a RET through a frame built just
+;    below the stack base (return pc = the entry point, v6 = INT 0), which
+;    leaves sp at the stack base.
 start:
         CSRR v0, CORE
         LI v1, 3
@@ -254,17 +274,26 @@ start:
         LD v3, v2, 4
         CSRW v3, HP
         LD v3, v2, 0
+        LI v4, 3
+        SUB v3, v3, v4
         CSRW v3, SP
-        LI v7, 0x80
-        LIH v7, 0xFF
-        SETTAG v7, PTR
-        LD v1, v7, 1
-        SETTAG v7, CLOSURE
+        SETTAG v3, PTR
+        LI v4, 0
+        ST v4, v3, 0
+        ST v4, v3, 1
+        LI v5, 0x80
+        LIH v5, 0xFF
+        SETTAG v5, PTR
+        LD v5, v5, 0
+        ST v5, v3, 2
+        LI v1, 0
         LI v2, 0
         LI v3, 0
         LI v4, 0
         LI v5, 0
-        TCALL v7, v0
+        LI v6, 0
+        LI v7, 0
+        RET v0
 
 ; Log and drop a hardware effect: count it, keep its source, op and payload
 ; in this core's log, and resume what it interrupted.
@@ -315,8 +344,8 @@ release:
         ST v2, v4, 1
         RESU v1, v0
 
-        .org 0xFF7F
-        .word defaults
+        .org 0xFF7E
+        .word absent, defaults
 
         .org 0xFF80
 parameters:

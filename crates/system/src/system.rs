@@ -18,7 +18,7 @@
 use cml_image::Image;
 use cml_isa::{EffectId, EffectTableEntry, IsaVersion, Packet};
 use cml_machine::{
-    CoreNocStats, Engine, Fault, Machine, RunOutcome, SharedMemory, Stats, TrapReport,
+    CoreNocStats, Engine, Fault, Machine, RunOutcome, SharedMemory, Stats, TraceRecord, TrapReport,
 };
 use cml_soc::devices::{Disk, KeyEvent, Keyboard, NetworkInterface, Timer, Uart};
 use cml_soc::protocol::{IdentifyReply, OP_IDENTIFY};
@@ -112,7 +112,7 @@ impl std::fmt::Display for SystemError {
             SystemError::Soc(message) | SystemError::Rom(message) => formatter.write_str(message),
             SystemError::ImageTooLarge { origin, end, limit } => write!(
                 formatter,
-                "the segment at {origin:#06x}..{end:#06x} runs into the cores' system areas, which start at {limit:#06x}"
+                "the segment at {origin:#06x}..{end:#06x} runs into the stack and the cores' system areas, which start at {limit:#06x}"
             ),
             SystemError::EntryOutsideImage { entry } => {
                 write!(formatter, "the entry point {entry:#06x} is not inside the image")
@@ -197,6 +197,10 @@ pub struct System {
     reachable: u64,
     trace: Vec<HopRecord>,
     tracing: bool,
+    /// Whether each core's program instructions are traced (from its
+    /// entry on; the ROM's are not).
+    tracing_instructions: bool,
+    instruction_trace: Vec<(u8, TraceRecord)>,
 }
 
 impl System {
@@ -322,6 +326,8 @@ impl System {
             reachable,
             trace: Vec::new(),
             tracing: false,
+            tracing_instructions: false,
+            instruction_trace: Vec::new(),
         })
     }
 
@@ -330,6 +336,18 @@ impl System {
     pub fn set_tracing(&mut self, on: bool) {
         self.tracing = on;
         self.soc.mesh_mut().set_tracing(on);
+    }
+
+    /// Turns instruction tracing on: one record per instruction each core
+    /// issues in the program (not in the boot ROM), for
+    /// [`System::take_instruction_trace`].
+    pub fn set_instruction_tracing(&mut self, on: bool) {
+        self.tracing_instructions = on;
+    }
+
+    /// The instruction records since the last call, with their core.
+    pub fn take_instruction_trace(&mut self) -> Vec<(u8, TraceRecord)> {
+        std::mem::take(&mut self.instruction_trace)
     }
 
     /// The hop records since the last call.
@@ -366,6 +384,14 @@ impl System {
     /// shared one: read memory with [`System::read`].
     pub fn core(&self, core: u8) -> Option<&Machine> {
         self.cores.get(core as usize).map(|core| &core.machine)
+    }
+
+    /// The global cycle at which a core entered the program (0 for a bare
+    /// boot), once it has.
+    pub fn entry_cycle(&self, core: u8) -> Option<u64> {
+        self.cores
+            .get(core as usize)
+            .and_then(|core| core.entered.as_ref().map(|(_, cycle)| *cycle))
     }
 
     /// How many cores.
@@ -557,7 +583,13 @@ impl System {
             }
         }
         if !delivered {
-            if let RunOutcome::Trapped(report) = core.machine.run(before + 1) {
+            if self.tracing_instructions && core.entered.is_some() {
+                match core.machine.step() {
+                    Ok(record) => self.instruction_trace.push((index as u8, record)),
+                    Err(RunOutcome::Trapped(report)) => trap = Some(report),
+                    Err(_) => {}
+                }
+            } else if let RunOutcome::Trapped(report) = core.machine.run(before + 1) {
                 trap = Some(report);
             }
         }
@@ -581,6 +613,11 @@ impl System {
         let spent = core.machine.cycles().saturating_sub(before).max(1);
         core.ready_at = cycle + spent;
         if core.entered.is_none() && core.machine.pc() < BOOT_DATA && !core.machine.is_stopped() {
+            // The ROM reset HP before the jump; what it allocated (and the
+            // continuation free list threading it) is discarded, and the
+            // heap's peak is measured from here.
+            let hp = core.machine.hp();
+            core.machine.set_heap_start(hp);
             core.entered = Some((core.machine.core_stats(), cycle + 1));
         }
         while let Some(packet) = core.machine.take_outbound() {

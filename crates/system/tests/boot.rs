@@ -72,8 +72,23 @@ fn the_device_map_matches_the_standard_placement() {
 
 #[test]
 fn every_core_enters_the_program_with_its_id_in_v0() {
-    // Each core stores v0 (its ID) and v1 (the core count) at 0x40 + 2 * id.
+    let mut idle = system("HALT\n", 2);
+    assert_eq!(idle.run(500_000), SystemOutcome::Halted);
+    for core in 0..2u8 {
+        let registers = idle.core(core).unwrap().registers();
+        assert_eq!(registers[0], cml_machine::Value::int(core as u16));
+        assert!(registers[1..]
+            .iter()
+            .all(|&value| value == cml_machine::Value::int(0)));
+    }
+
+    // Each core stores v0 (its ID) and the core count (the ROM's parameter
+    // block, 0xFF81) at 0x40 + 2 * id, and checks v1-v7 are INT 0.
     let source = "
+        LI v1, 0x81
+        LIH v1, 0xFF
+        SETTAG v1, PTR
+        LD v1, v1, 0
         LI v2, 1
         SHL v3, v0, v2
         LI v2, 0x40

@@ -422,6 +422,10 @@ fn ipc_ring(count: u16) -> String {
         JMP main
         JMP message
 main:
+        LI v1, 0x81
+        LIH v1, 0xFF
+        SETTAG v1, PTR
+        LD v1, v1, 0                ; the number of cores (ROM parameters)
         LI v6, 1
         ADD v2, v0, v6              ; next core = (id + 1) mod count of cores
         SUB v3, v2, v1
