@@ -105,3 +105,91 @@ fn every_core_enters_the_program_with_its_id_in_v0() {
         assert_eq!(system.read(0x41 + 2 * core), 4, "core {core}'s count");
     }
 }
+
+#[test]
+fn placed_but_silent_tiles_time_out_and_missing_devices_are_absent() {
+    use cml_soc::devices::{Timer, Uart};
+    use cml_soc::{Device, MeshConfig, Placement, Soc};
+    // Core 0, UART 0, timer 0, and tile 0x38 placed with nothing attached;
+    // no keyboard, disk or NIC.
+    let tiles = [
+        TileId::core(0),
+        TileId::uart(0),
+        TileId::timer(0),
+        TileId::new(0x38).unwrap(),
+    ];
+    let mut soc = Soc::new(
+        MeshConfig::default(),
+        Placement::row_major(2, 2, &tiles).unwrap(),
+    )
+    .unwrap();
+    soc.attach_device(Device::Uart(Uart::new(0))).unwrap();
+    soc.attach_device(Device::Timer(Timer::new(0))).unwrap();
+    let image = assemble("HALT\n", &AssembleOptions::default())
+        .unwrap()
+        .image;
+    let mut system = System::with_soc(&SystemConfig::default(), &image, soc).unwrap();
+    assert_eq!(system.run(500_000), SystemOutcome::Halted);
+    let tiles: Vec<u8> = system
+        .device_map()
+        .iter()
+        .map(|(tile, _)| tile.id())
+        .collect();
+    assert_eq!(tiles, vec![0x00, 0x10, 0x20]);
+    // The keyboard family is left unbound: (3, 2) is Unhandled (0), while
+    // (2, 0) is Remote(0x10, 0x01) = 0x2010_0010.
+    let etb = system.layout().memory_map(0).effect_table_base;
+    assert_eq!(system.read(etb + 2 * 0x32), 0);
+    assert_eq!(system.read(etb + 2 * 0x20), 0x2010);
+    assert_eq!(system.read(etb + 2 * 0x20 + 1), 0x0010);
+}
+
+#[test]
+fn a_store_into_the_boot_rom_faults_and_is_undone() {
+    // ST to 0xFE10 (a ROM word) under a fault handler that records the
+    // fault code and the faulting pc (payload word 1 of the continuation).
+    let source = "
+        INST 15, 0, +1
+        JMP main
+        JMP fault
+main:
+        LI v2, 0x10
+        LIH v2, 0xFE
+        SETTAG v2, PTR
+        LI v3, 0x55
+        ST v3, v2, 0
+        HALT
+fault:
+        LI v4, 0x80
+        LIH v4, 0
+        SETTAG v4, PTR
+        ST v0, v4, 0
+        LD v5, v1, 1
+        ST v5, v4, 1
+        HALT
+        .org 0x80
+        .zero 4
+    ";
+    let mut system = system(source, 1);
+    let before = system.read(0xFE10);
+    assert_eq!(system.run(500_000), SystemOutcome::Halted);
+    assert_eq!(system.read(0xFE10), before, "the ROM word is restored");
+    assert_eq!(system.read(0x80), 19, "RomWrite's fault code");
+    assert_eq!(system.read(0x81), 7, "the ST at 7 did not retire");
+}
+
+#[test]
+fn an_unhandled_rom_write_stops_the_core_with_a_report() {
+    let source = "LI v2, 0\nLIH v2, 0xFF\nSETTAG v2, PTR\nST v2, v2, 0\nHALT\n";
+    let mut system = system(source, 1);
+    match system.run(500_000) {
+        SystemOutcome::Trapped { core: 0, report } => {
+            assert_eq!(
+                report.fault,
+                cml_machine::Fault::RomWrite { address: 0xFF00 }
+            );
+            assert_eq!(report.pc, 3);
+        }
+        other => panic!("{other:?}"),
+    }
+}
