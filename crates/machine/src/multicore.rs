@@ -536,6 +536,35 @@ mod tests {
     }
 
     #[test]
+    fn a_hardware_perform_breaks_the_compare_and_swap_reservation() {
+        // 0x40 holds 5. Arm CAS (5 -> 6) at 0x40; a packet arrives between
+        // CASNEW and CAS; the CAS then fails and memory keeps 5. A second,
+        // uninterrupted sequence succeeds.
+        let source = "LI v7, 0x40\nSETTAG v7, PTR\nLI v3, 6\nCSRW v7, CASADDR\nCSRW v3, CASNEW\n\
+                      LI v4, 5\nCSRR v4, CAS\nHALT\n.org 0x20\nRESU v1, v0\n.org 0x40\n.word 5\n";
+        let image = cml_asm::assemble(source, &cml_asm::AssembleOptions::default())
+            .unwrap()
+            .image;
+        let run = |interrupt: bool| {
+            let mut machine = Machine::boot_bare_program(&image, IsaVersion::V0_5).unwrap();
+            machine.join_mesh(0, u64::MAX);
+            machine.set_heap_start(0x100);
+            machine.set_effect_table_entry(
+                EffectId::new(0xF, 2),
+                EffectTableEntry::Local { handler_pc: 0x20 },
+            );
+            machine.run(5);
+            if interrupt {
+                machine.deliver_packet(packet(2, 0)).unwrap();
+            }
+            assert_eq!(machine.run(10_000), crate::RunOutcome::Halted);
+            (machine.registers()[4], machine.read(0x40))
+        };
+        assert_eq!(run(true), (Value::new(cml_isa::Tag::BOOL, 0), 5));
+        assert_eq!(run(false), (Value::new(cml_isa::Tag::BOOL, 1), 6));
+    }
+
+    #[test]
     fn an_unhandled_packet_traps() {
         let mut machine = Machine::new(IsaVersion::V0_5);
         machine.join_mesh(0, u64::MAX);
