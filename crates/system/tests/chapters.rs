@@ -523,7 +523,10 @@ fn four_cores_exchange_ten_thousand_ipc_messages_in_order() {
 /// (the program counts in 16 bits). About 40 s in a release build, far too
 /// long in a debug one: `cargo test --release -p cml-system` runs it.
 #[test]
-#[cfg_attr(debug_assertions, ignore = "about 40 s in a release build: cargo test --release -p cml-system")]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "about 40 s in a release build: cargo test --release -p cml-system"
+)]
 fn four_cores_exchange_a_million_ipc_messages_with_none_lost() {
     for _ in 0..5 {
         exchange(4, 50_000);
