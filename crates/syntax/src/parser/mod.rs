@@ -24,6 +24,7 @@
 
 mod clauses;
 mod expressions;
+mod forms;
 mod items;
 mod literals;
 mod patterns;
