@@ -14,11 +14,12 @@ use cml_ir::{Atom, FunctionId, Program, Term, Value};
 const DATA_ORIGIN: u16 = 0;
 
 /// The runtime routines that are called like functions.
-pub const RUNTIME_ROUTINES: [(&str, u16); 6] = [
+pub const RUNTIME_ROUTINES: [(&str, u16); 7] = [
     ("__resume", 1),
     ("__resumes", 1),
     ("__concat", 2),
     ("__string_of_int", 1),
+    ("__string_of_byte", 1),
     ("__equal", 2),
     ("__format_int", 2),
 ];

@@ -432,6 +432,7 @@ impl Emitter<'_> {
                     Runtime::StringOfInt => "__string_of_int",
                     Runtime::Equal => "__equal",
                     Runtime::FormatInt => "__format_int",
+                    Runtime::StringOfByte => "__string_of_byte",
                 };
                 for (register, atom) in atoms.iter().enumerate() {
                     self.load(&format!("v{register}"), atom);

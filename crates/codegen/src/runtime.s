@@ -114,6 +114,13 @@ __string_of_int:
 .Lsoi_done:
     RET v5
 
+; __string_of_byte: a string of one character, the byte in v0.
+__string_of_byte:
+    LI v2, 1
+    ALLOC v2, STRING, 15      ; v2: the size word
+    ST v0, v2, 1
+    RET v2
+
 ; __equal: BOOL, whether v0 and v1 are structurally equal: the same tag
 ; and value, UNIT always, strings byte by byte, records and constructors
 ; (the same header, then field by field, recursively: CALL v6 is this

@@ -9,7 +9,7 @@
 //! labels out of the image's symbols into [`DebugInfo`].
 
 use cml_image::{Image, RawSection};
-use cml_isa::{decode, Instruction};
+use cml_isa::{decode, Header, Instruction, Layout, Tag};
 
 /// The image section kind that holds [`DebugInfo`] ("CD").
 pub const DEBUG_SECTION: u16 = 0x4344;
@@ -133,6 +133,27 @@ impl DebugInfo {
             .map(|(_, _, name)| name.as_str())
     }
 
+    /// The `cml run --trace effects` line of a PERF of (family, op) whose
+    /// argument has tag code `tag` and payload `bits`: `perform IO.print
+    /// "A1\n"` (strings quoted, tuples of several arguments in
+    /// parentheses, other heap objects by layout). `None` for an operation
+    /// the program did not declare (the UART binding, the back end's
+    /// private probes). `read` reads the memory the core runs on.
+    pub fn perform_line(
+        &self,
+        family: u8,
+        op: u8,
+        tag: u8,
+        bits: u16,
+        read: impl Fn(u16) -> u16,
+    ) -> Option<String> {
+        let name = self.effect_name(family, op)?;
+        Some(format!(
+            "perform {name} {}",
+            show_value(Tag::from_code(tag), bits, &read, 2)
+        ))
+    }
+
     /// The function whose code holds `pc`, with its start.
     pub fn function_at(&self, pc: u16) -> Option<(u16, &str)> {
         let index = self.functions.partition_point(|(start, _)| *start <= pc);
@@ -241,5 +262,42 @@ impl<'b> Reader<'b> {
         let taken = self.0.get(..length)?;
         self.0 = &self.0[length..];
         Some(taken)
+    }
+}
+
+/// A value as a trace shows it, following records `depth` levels deep.
+fn show_value(tag: Tag, bits: u16, read: &impl Fn(u16) -> u16, depth: u8) -> String {
+    match tag {
+        Tag::INT => (bits as i16).to_string(),
+        Tag::BOOL => (bits != 0).to_string(),
+        Tag::UNIT => "()".to_string(),
+        Tag::CLOSURE => "<fun>".to_string(),
+        Tag::CONT => "<continuation>".to_string(),
+        Tag::PTR => {
+            let header = Header::decode(read(bits.wrapping_sub(1)));
+            if header.layout == Layout::STRING {
+                let length = read(bits);
+                let text: String = (0..length.min(64))
+                    .map(|i| char::from(read(bits.wrapping_add(1 + i)) as u8))
+                    .collect();
+                let more = if length > 64 { "..." } else { "" };
+                format!("{text:?}{more}")
+            } else if header.layout == Layout::RECORD
+                && header.size != cml_isa::SIZE_ESCAPE
+                && depth > 0
+            {
+                let fields: Vec<String> = (0..u16::from(header.size) / 2)
+                    .map(|i| {
+                        let value = read(bits.wrapping_add(2 * i));
+                        let tag = Tag::from_code(read(bits.wrapping_add(2 * i + 1)) as u8);
+                        show_value(tag, value, read, depth - 1)
+                    })
+                    .collect();
+                format!("({})", fields.join(", "))
+            } else {
+                format!("<{} 0x{bits:04x}>", tag.name())
+            }
+        }
+        other => format!("<{} 0x{bits:04x}>", other.name()),
     }
 }

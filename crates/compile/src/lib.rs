@@ -38,7 +38,7 @@ pub struct Compiled {
 /// The standard library's CML source (`docs/backend.md`, "The standard
 /// library"): the unqualified functions, then the modules, each with the
 /// values the program sees as made afresh at each use.
-const LIBRARY: [(Option<&str>, &str, &[&str]); 3] = [
+const LIBRARY: [(Option<&str>, &str, &[&str]); 4] = [
     (None, include_str!("../stdlib/core.cml"), &[]),
     (Some("List"), include_str!("../stdlib/List.cml"), &[]),
     (
@@ -46,6 +46,7 @@ const LIBRARY: [(Option<&str>, &str, &[&str]); 3] = [
         include_str!("../stdlib/Queue.cml"),
         &["empty"],
     ),
+    (Some("Hash"), include_str!("../stdlib/Hash.cml"), &[]),
 ];
 
 /// The library modules a program uses, parsed and checked: the

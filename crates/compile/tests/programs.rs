@@ -18,7 +18,10 @@
 //! `expect-peak-stack-at-most: N` or `expect-peak-heap-at-most: N`
 //! (words), `expect-trap` (it must stop on
 //! an unhandled fault after printing its `.out`), or `expect-stat: NAME
-//! = N` for `continuations_captured`, `performs_tail_resumptive`.
+//! = N` (or `>= N`) for `continuations_captured`,
+//! `continuations_recycled`, `performs_tail_resumptive`. A program with
+//! a line `run-in-release` of its own is run by the second test, through
+//! a release build of `examples/corpus_run.rs` (fast engine only).
 //! Adding a case means adding files.
 
 use std::path::{Path, PathBuf};
@@ -132,40 +135,14 @@ fn run_one(path: &Path) -> Result<(), String> {
                     ));
                 }
                 let stats = machine.stats();
-                for limit in directive(&source, "expect-peak-stack-at-most:") {
-                    let limit: u32 = limit.parse().map_err(|_| format!("bad limit `{limit}`"))?;
-                    if stats.peak_stack_words > limit {
-                        return Err(format!(
-                            "peak stack {} words, more than {limit}",
-                            stats.peak_stack_words
-                        ));
-                    }
-                }
-                for limit in directive(&source, "expect-peak-heap-at-most:") {
-                    let limit: u32 = limit.parse().map_err(|_| format!("bad limit `{limit}`"))?;
-                    if stats.peak_heap_words > limit {
-                        return Err(format!(
-                            "peak heap {} words, more than {limit}",
-                            stats.peak_heap_words
-                        ));
-                    }
-                }
-                for expectation in directive(&source, "expect-stat:") {
-                    let (stat, value) =
-                        expectation.split_once('=').ok_or("expect-stat: NAME = N")?;
-                    let value: u64 = value
-                        .trim()
-                        .parse()
-                        .map_err(|_| format!("bad value in `{expectation}`"))?;
-                    let actual = match stat.trim() {
-                        "continuations_captured" => stats.continuations_captured,
-                        "performs_tail_resumptive" => stats.performs_tail_resumptive,
-                        other => return Err(format!("unknown statistic `{other}`")),
-                    };
-                    if actual != value {
-                        return Err(format!("{stat} = {actual}, expected {value}"));
-                    }
-                }
+                check_stats(&source, |name| match name {
+                    "peak_stack_words" => Some(u64::from(stats.peak_stack_words)),
+                    "peak_heap_words" => Some(u64::from(stats.peak_heap_words)),
+                    "continuations_captured" => Some(stats.continuations_captured),
+                    "continuations_recycled" => Some(stats.continuations_recycled),
+                    "performs_tail_resumptive" => Some(stats.performs_tail_resumptive),
+                    _ => None,
+                })?;
                 results.push((machine.cycles(), stats.instructions));
             }
             if results[0] != results[1] {
@@ -178,8 +155,54 @@ fn run_one(path: &Path) -> Result<(), String> {
     }
 }
 
-#[test]
-fn every_corpus_program_runs_as_its_files_say() {
+/// Checks the `expect-peak-stack-at-most:`, `expect-peak-heap-at-most:`
+/// and `expect-stat: NAME = N` (or `>= N`) directives against `stat`.
+fn check_stats(source: &str, stat: impl Fn(&str) -> Option<u64>) -> Result<(), String> {
+    for (name, statistic, what) in [
+        (
+            "expect-peak-stack-at-most:",
+            "peak_stack_words",
+            "peak stack",
+        ),
+        ("expect-peak-heap-at-most:", "peak_heap_words", "peak heap"),
+    ] {
+        for limit in directive(source, name) {
+            let limit: u64 = limit.parse().map_err(|_| format!("bad limit `{limit}`"))?;
+            let actual = stat(statistic).ok_or(format!("no statistic `{statistic}`"))?;
+            if actual > limit {
+                return Err(format!("{what} {actual} words, more than {limit}"));
+            }
+        }
+    }
+    for expectation in directive(source, "expect-stat:") {
+        let (name, at_least, value) = match expectation.split_once(">=") {
+            Some((name, value)) => (name, true, value),
+            None => {
+                let (name, value) = expectation.split_once('=').ok_or("expect-stat: NAME = N")?;
+                (name, false, value)
+            }
+        };
+        let value: u64 = value
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad value in `{expectation}`"))?;
+        let actual = stat(name.trim()).ok_or(format!("unknown statistic `{}`", name.trim()))?;
+        if (at_least && actual < value) || (!at_least && actual != value) {
+            return Err(format!(
+                "{} = {actual}, expected {expectation}",
+                name.trim()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a program is run by the release-built runner only.
+fn runs_in_release(source: &str) -> bool {
+    source.lines().any(|line| line.trim() == "run-in-release")
+}
+
+fn corpus_programs() -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(corpus())
         .expect("the corpus directory")
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -187,8 +210,77 @@ fn every_corpus_program_runs_as_its_files_say() {
         .collect();
     paths.sort();
     assert!(!paths.is_empty(), "no programs in {}", corpus().display());
+    paths
+}
+
+/// Runs a `run-in-release` program through the `corpus_run` example built
+/// with `--release` (fast engine only) and checks its `.out` and
+/// statistics directives.
+fn run_in_release(path: &Path) -> Result<(), String> {
+    let source = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let expected = std::fs::read(path.with_extension("out"))
+        .map_err(|_| "a `run-in-release` program needs a `.out` file".to_string())?;
+    let result = std::process::Command::new(env!("CARGO"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run", "--quiet", "--release", "-p", "cml-compile"])
+        .args(["--example", "corpus_run", "--"])
+        .arg(path)
+        .output()
+        .map_err(|error| format!("cannot run cargo: {error}"))?;
+    let report = String::from_utf8_lossy(&result.stderr).into_owned();
+    if !report.contains("outcome halted") {
+        return Err(format!("did not halt:\n{report}"));
+    }
+    if result.stdout != expected {
+        return Err(format!(
+            "printed\n{:?}\nexpected\n{:?}",
+            String::from_utf8_lossy(&result.stdout),
+            String::from_utf8_lossy(&expected)
+        ));
+    }
+    let stats: Vec<(String, u64)> = report
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.strip_prefix("stat ")?.split_whitespace();
+            Some((words.next()?.to_string(), words.next()?.parse().ok()?))
+        })
+        .collect();
+    check_stats(&source, |name| {
+        stats
+            .iter()
+            .find(|(stat, _)| stat == name)
+            .map(|(_, value)| *value)
+    })
+}
+
+/// The heavy programs (ten million effects, a million generator values):
+/// the debug build of the machine would take minutes, so they run through
+/// a release build of `examples/corpus_run.rs` (built by this test the
+/// first time, about a minute), on the fast engine only.
+#[test]
+fn programs_marked_run_in_release_run_as_their_files_say() {
+    let mut failures = Vec::new();
+    for path in corpus_programs() {
+        let source = std::fs::read_to_string(&path).expect("readable");
+        if !runs_in_release(&source) {
+            continue;
+        }
+        if let Err(message) = run_in_release(&path) {
+            failures.push(format!("{}: {message}", path.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_corpus_program_runs_as_its_files_say() {
+    let paths = corpus_programs();
     let mut failures = Vec::new();
     for path in &paths {
+        let source = std::fs::read_to_string(path).expect("readable");
+        if runs_in_release(&source) {
+            continue;
+        }
         if let Err(message) = run_one(path) {
             failures.push(format!("{}: {message}", path.display()));
         }

@@ -123,6 +123,8 @@ pub enum Runtime {
     /// The format string with its first `%d` replaced by the text
     /// (`Printf.sprintf`).
     FormatInt,
+    /// A string of one character, the byte given (`string_of_byte`).
+    StringOfByte,
 }
 
 /// What kind of heap object an allocation makes.

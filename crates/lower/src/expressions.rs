@@ -184,7 +184,7 @@ impl Lowerer<'_> {
     }
 
     /// Evaluates `expr` for its effects only.
-    fn discard(&mut self, expr: &Expr, sequence: &mut Sequence) {
+    pub(crate) fn discard(&mut self, expr: &Expr, sequence: &mut Sequence) {
         let value = match expr {
             Expr::Apply {
                 function,
@@ -216,13 +216,31 @@ impl Lowerer<'_> {
                 extra_arguments,
                 span,
             } => {
-                if !extra_arguments.is_empty() {
-                    self.unsupported("an operation with several arguments", span.clone());
-                    return None;
-                }
-                let argument = match argument {
-                    Some(argument) => self.lower_value(argument, sequence),
-                    None => Atom::Unit,
+                let arity = self.operation_arity(operation);
+                let given = usize::from(argument.is_some()) + extra_arguments.len();
+                let argument = if arity >= 2 || !extra_arguments.is_empty() {
+                    // Several arguments travel as one tuple.
+                    if given != arity {
+                        self.unsupported(
+                            "a `perform` of an operation of several arguments with fewer or more than all of them",
+                            span.clone(),
+                        );
+                        return None;
+                    }
+                    let mut fields = Vec::new();
+                    for expr in argument.iter().map(|a| a.as_ref()).chain(extra_arguments) {
+                        fields.push(self.lower_value(expr, sequence));
+                    }
+                    let value = Value::Allocate {
+                        kind: ObjectKind::Record,
+                        fields,
+                    };
+                    self.bind(value, span, sequence)
+                } else {
+                    match argument {
+                        Some(argument) => self.lower_value(argument, sequence),
+                        None => Atom::Unit,
+                    }
                 };
                 let (_, effect) = self.operation(operation)?;
                 Some(Value::Perform { effect, argument })
@@ -445,8 +463,18 @@ impl Lowerer<'_> {
                 let value = self.lower_handle(body, clauses, &span, sequence);
                 self.bind(value, &span, sequence)
             }
-            Expr::WithRegion { .. } => self.unsupported_atom("`with region`", span),
-            Expr::Loop(..) => self.unsupported_atom("`loop`", span),
+            Expr::WithRegion { region, body, .. } => {
+                // A region is a scope whose allocations go to the heap and
+                // are not reclaimed at its exit (`docs/backend.md`,
+                // "Regions"); `r` is bound to `()`.
+                let mark = self.scopes.mark();
+                let local = self.scopes.bind_local(&region.text, None);
+                sequence.push(Some(local), Value::Atom(Atom::Unit), Some(span.clone()));
+                let value = self.lower_value(body, sequence);
+                self.scopes.truncate(mark);
+                value
+            }
+            Expr::Loop(body, _) => self.lower_loop(body, &span, sequence),
             Expr::Reify(function, _) => {
                 let value = self.lower_reify(function, &span, sequence);
                 self.bind(value, &span, sequence)
@@ -529,7 +557,7 @@ impl Lowerer<'_> {
         term
     }
 
-    fn unsupported_atom(&mut self, what: &str, span: Span) -> Atom {
+    pub(crate) fn unsupported_atom(&mut self, what: &str, span: Span) -> Atom {
         self.unsupported(what, span);
         Atom::Unit
     }
@@ -667,102 +695,6 @@ impl Lowerer<'_> {
         let type_name = self.declarations.fields.get(field)?;
         let fields = self.declarations.records.get(type_name)?;
         Some(fields.iter().map(|info| info.name.clone()).collect())
-    }
-
-    fn lower_record(
-        &mut self,
-        fields: &[(ast::Name, Option<Expr>)],
-        span: &Span,
-        sequence: &mut Sequence,
-    ) -> Atom {
-        let Some(first) = fields.first() else {
-            return Atom::Unit;
-        };
-        let Some(declared) = self.record_fields_of(&first.0.text) else {
-            return self.unsupported_atom(
-                &format!("the field `{}`", first.0.text),
-                first.0.span.clone(),
-            );
-        };
-        let mut values: Vec<Option<Atom>> = vec![None; declared.len()];
-        for (name, value) in fields {
-            let atom = match value {
-                Some(value) => self.lower_value(value, sequence),
-                None => {
-                    let path = ast::Path {
-                        segments: vec![name.clone()],
-                        span: name.span.clone(),
-                    };
-                    self.lower_value(&Expr::Variable(path), sequence)
-                }
-            };
-            match declared.iter().position(|field| *field == name.text) {
-                Some(index) => values[index] = Some(atom),
-                None => {
-                    return self
-                        .unsupported_atom(&format!("the field `{}`", name.text), name.span.clone())
-                }
-            }
-        }
-        let fields: Vec<Atom> = values
-            .into_iter()
-            .map(|atom| atom.unwrap_or(Atom::Unit))
-            .collect();
-        self.bind(
-            Value::Allocate {
-                kind: ObjectKind::Record,
-                fields,
-            },
-            span,
-            sequence,
-        )
-    }
-
-    fn lower_record_update(
-        &mut self,
-        base: &Expr,
-        fields: &[(ast::Name, Expr)],
-        span: &Span,
-        sequence: &mut Sequence,
-    ) -> Atom {
-        let base = self.lower_value(base, sequence);
-        let Some((first, _)) = fields.first() else {
-            return base;
-        };
-        let Some(declared) = self.record_fields_of(&first.text) else {
-            return self
-                .unsupported_atom(&format!("the field `{}`", first.text), first.span.clone());
-        };
-        let mut values: Vec<Option<Atom>> = vec![None; declared.len()];
-        for (name, value) in fields {
-            let atom = self.lower_value(value, sequence);
-            if let Some(index) = declared.iter().position(|field| *field == name.text) {
-                values[index] = Some(atom);
-            }
-        }
-        let mut atoms = Vec::new();
-        for (index, value) in values.into_iter().enumerate() {
-            let atom = match value {
-                Some(atom) => atom,
-                None => self.bind(
-                    Value::Field {
-                        object: base.clone(),
-                        index,
-                    },
-                    span,
-                    sequence,
-                ),
-            };
-            atoms.push(atom);
-        }
-        self.bind(
-            Value::Allocate {
-                kind: ObjectKind::Record,
-                fields: atoms,
-            },
-            span,
-            sequence,
-        )
     }
 }
 

@@ -4,11 +4,11 @@
 //! wrappers, constructors used as functions, and the prelude's built-in
 //! functions.
 
-use cml_ir::{Atom, FunctionId, FunctionKind, ObjectKind, Runtime, Span, Term, Value};
+use cml_ir::{Atom, FunctionId, FunctionKind, ObjectKind, Primitive, Runtime, Span, Term, Value};
 use cml_syntax::ast::{self, Expr, Pattern};
 
 use crate::builder::{Sequence, VarKind, Variable};
-use crate::{function_shape, pattern_name, Lowerer};
+use crate::{pattern_name, Lowerer};
 
 /// The most parameters a function takes in registers (v0-v5).
 pub(crate) const MAX_PARAMETERS: usize = 6;
@@ -84,63 +84,6 @@ impl Lowerer<'_> {
         self.scopes.truncate(mark);
         let term = sequence.finish(tail);
         self.end_function(id, name.to_string(), kind, locals, term, Some(span));
-    }
-
-    /// `let [rec] f x = e [and g y = e'] in ...`: known local functions.
-    pub(crate) fn lower_local_functions(
-        &mut self,
-        recursive: bool,
-        bindings: &[ast::Binding],
-        sequence: &mut Sequence,
-    ) {
-        if recursive && bindings.len() > 1 {
-            self.unsupported(
-                "local mutually recursive functions (`let rec ... and ...` inside an expression)",
-                bindings[0].span.clone(),
-            );
-            return;
-        }
-        let mut bound = Vec::new();
-        for binding in bindings {
-            let Some((pattern, parameters, body)) = function_shape(binding) else {
-                continue;
-            };
-            let name = pattern_name(pattern).unwrap_or("_").to_string();
-            let arity = parameters.len();
-            let id = self.reserve_function();
-            let group = self.scopes.new_capture_group();
-            let self_name = recursive.then_some((name.as_str(), arity));
-            self.build_function(
-                id,
-                &name,
-                FunctionKind::Ordinary,
-                &parameters,
-                body,
-                self_name,
-                group,
-                binding.span.clone(),
-                None,
-            );
-            let atoms = self.scopes.captured_atoms(group);
-            bound.push((name, id, arity, atoms, binding.span.clone()));
-        }
-        for (name, id, arity, atoms, span) in bound {
-            if atoms.is_empty() {
-                self.scopes
-                    .bind_static(&name, VarKind::TopFunction(id), Some(arity));
-            } else {
-                let local = self.scopes.builder().fresh_local();
-                sequence.push(
-                    Some(local),
-                    Value::MakeClosure {
-                        function: id,
-                        captured: atoms,
-                    },
-                    Some(span),
-                );
-                self.scopes.bind_existing_local(&name, local, Some(arity));
-            }
-        }
     }
 
     /// `fun p q -> e` as a value: `fun p -> fun q -> e`, a unary closure.
@@ -605,6 +548,10 @@ impl Lowerer<'_> {
             "print_int" => "print_int",
             "string_of_int" => "string_of_int",
             "ref" => "ref",
+            "string_of_byte" => "string_of_byte",
+            "int_of_byte" => "int_of_byte",
+            "byte_of_int" => "byte_of_int",
+            "unwrap" => "unwrap",
             _ => return None,
         };
         if let Some(id) = self.builtins.get(name) {
@@ -648,6 +595,39 @@ impl Lowerer<'_> {
                 Value::Runtime(Runtime::StringOfInt, vec![Atom::Local(parameter)]),
                 Term::Return(Atom::Local(text)),
             ),
+            "string_of_byte" => let_(
+                text,
+                Value::Runtime(Runtime::StringOfByte, vec![Atom::Local(parameter)]),
+                Term::Return(Atom::Local(text)),
+            ),
+            // A byte is an INT 0..255 already.
+            "int_of_byte" => Term::Return(Atom::Local(parameter)),
+            "byte_of_int" => let_(
+                result,
+                Value::Primitive(
+                    Primitive::BitAnd,
+                    vec![Atom::Local(parameter), Atom::Int(255)],
+                ),
+                Term::Return(Atom::Local(result)),
+            ),
+            // `Some x` is variant 1 of the prelude's option; `None` stops
+            // the run as a match with no arm does.
+            "unwrap" => Term::Switch {
+                scrutinee: Atom::Local(parameter),
+                variant_count: 2,
+                cases: vec![(
+                    1,
+                    let_(
+                        result,
+                        Value::Field {
+                            object: Atom::Local(parameter),
+                            index: 0,
+                        },
+                        Term::Return(Atom::Local(result)),
+                    ),
+                )],
+                default: Some(Box::new(Term::Fail(0..0))),
+            },
             _ => let_(
                 result,
                 Value::Allocate {

@@ -8,7 +8,7 @@
 //! private operation [`REIFY`] whose clause returns the continuation.
 
 use cml_ir::{Atom, Effect, Function, FunctionId, FunctionKind, Span, Term, Value, PROBE, REIFY};
-use cml_syntax::ast::{Clause, Expr};
+use cml_syntax::ast::{self, Clause, Expr};
 
 use crate::builder::Sequence;
 use crate::patterns::ArmSource;
@@ -41,13 +41,23 @@ impl Lowerer<'_> {
                     state_update,
                     span,
                 } => {
-                    if !extra_arguments.is_empty() {
-                        self.unsupported(
-                            "a clause for an operation with several arguments",
-                            span.clone(),
-                        );
-                        continue;
-                    }
+                    let arity = self.operation_arity(operation);
+                    let packed = if arity >= 2 || !extra_arguments.is_empty() {
+                        // The arguments arrive as one tuple (see `perform`).
+                        let patterns: Vec<_> =
+                            argument.iter().chain(extra_arguments).cloned().collect();
+                        if patterns.len() != arity {
+                            self.unsupported(
+                                "a clause for an operation of several arguments that does not name each of them",
+                                span.clone(),
+                            );
+                            continue;
+                        }
+                        Some(ast::Pattern::Tuple(patterns, span.clone()))
+                    } else {
+                        None
+                    };
+                    let argument = packed.as_ref().or(argument.as_ref());
                     let Some((effect_name, effect)) = self.operation(operation) else {
                         continue;
                     };
@@ -55,7 +65,7 @@ impl Lowerer<'_> {
                         continue;
                     }
                     let shape = ClauseShape {
-                        argument: argument.as_ref(),
+                        argument,
                         continuation,
                         body,
                         state_update: state_update.as_ref(),

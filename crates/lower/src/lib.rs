@@ -21,7 +21,9 @@ mod effects;
 mod expressions;
 mod functions;
 mod handlers;
+mod local_functions;
 mod patterns;
+mod records;
 mod tail_resumptive;
 
 use std::collections::HashMap;
@@ -456,6 +458,30 @@ impl<'a> Lowerer<'a> {
             manifest: self.effects.manifest.clone(),
             console_print,
         }
+    }
+
+    /// How many curried arguments an operation takes (the arrows of its
+    /// signature; 0 for `effect Yield : unit`). An operation of several
+    /// arguments receives them packed in a tuple (`docs/backend.md`).
+    pub(crate) fn operation_arity(&self, path: &ast::Path) -> usize {
+        let Some((effect, operation)) = self.effects.resolve(self.declarations, path) else {
+            return 0;
+        };
+        let Some(info) = self
+            .declarations
+            .effects
+            .get(&effect)
+            .and_then(|info| info.operation(&operation))
+        else {
+            return 0;
+        };
+        let mut count = 0;
+        let mut ty = &info.signature;
+        while let cml_types::Type::Function(_, result, _) = ty {
+            count += 1;
+            ty = result;
+        }
+        count
     }
 
     /// The number of the operation a path names, reporting it if unknown.
