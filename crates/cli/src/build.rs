@@ -152,3 +152,44 @@ pub fn trap_context(
     };
     debug.trap_context(image, trap.pc, trap.sp, read, &name, source.as_deref())
 }
+
+/// `cml run --trace effects`: the image's effect manifest, read once.
+pub struct EffectTrace(Option<cml_compile::DebugInfo>);
+
+impl EffectTrace {
+    /// The manifest of `image` (none without debug information: nothing
+    /// is printed).
+    pub fn new(image: &cml_image::Image) -> EffectTrace {
+        EffectTrace(cml_compile::DebugInfo::from_image(image))
+    }
+
+    /// The lines of one traced instruction: one `perform IO.print
+    /// "A1\n"` per effect it performed that the program declared, named
+    /// from the manifest (the UART binding and the back end's private
+    /// operations are left out). `read` reads the core's memory.
+    pub fn lines(
+        &self,
+        record: &cml_machine::TraceRecord,
+        read: impl Fn(u16) -> u16,
+    ) -> Vec<String> {
+        let Some(debug) = &self.0 else {
+            return Vec::new();
+        };
+        record
+            .events
+            .iter()
+            .filter_map(|event| match event {
+                cml_machine::Event::Performed {
+                    effect, argument, ..
+                } => debug.perform_line(
+                    effect.family(),
+                    effect.op(),
+                    argument.tag().code(),
+                    argument.bits(),
+                    &read,
+                ),
+                _ => None,
+            })
+            .collect()
+    }
+}

@@ -97,6 +97,9 @@ pub enum TraceChoice {
     Noc,
     /// Both.
     All,
+    /// One line per effect a CML program performs, named from the
+    /// image's effect manifest: `perform IO.print "A1\n"`.
+    Effects,
 }
 
 /// The machine implementation, as the command line names it.
@@ -171,7 +174,9 @@ pub fn run_program(args: &RunArgs) -> Ending {
 
     let started = Instant::now();
     let outcome = if args.trace.is_some() {
-        run_traced(&mut machine, &image, args.max_cycles)
+        let effects = (args.trace == Some(TraceChoice::Effects))
+            .then(|| crate::build::EffectTrace::new(&image));
+        run_traced(&mut machine, &image, args.max_cycles, effects)
     } else {
         run_in_slices(&mut machine, args.max_cycles)
     };
@@ -224,15 +229,27 @@ fn run_in_slices(machine: &mut Machine, max_cycles: u64) -> RunOutcome {
 
 /// Runs one instruction at a time up to `max_cycles`, writing a trace line
 /// for each to stderr and the console to stdout as it appears.
-fn run_traced(machine: &mut Machine, image: &Image, max_cycles: u64) -> RunOutcome {
+fn run_traced(
+    machine: &mut Machine,
+    image: &Image,
+    max_cycles: u64,
+    effects: Option<crate::build::EffectTrace>,
+) -> RunOutcome {
     machine.set_cycle_limit(max_cycles);
     let mut trace = BufWriter::new(std::io::stderr().lock());
     let outcome = loop {
         let cycle = machine.cycles();
         match machine.step() {
-            Ok(record) => {
-                let _ = writeln!(trace, "{}", report::trace_line(&record, image));
-            }
+            Ok(record) => match &effects {
+                Some(effects) => {
+                    for line in effects.lines(&record, |address| machine.read(address)) {
+                        let _ = writeln!(trace, "{line}");
+                    }
+                }
+                None => {
+                    let _ = writeln!(trace, "{}", report::trace_line(&record, image));
+                }
+            },
             Err(RunOutcome::Trapped(trap)) => {
                 let _ = writeln!(trace, "{}", report::trace_trap_line(cycle, &trap, image));
                 break RunOutcome::Trapped(trap);

@@ -163,10 +163,12 @@ fn run(
     let trace_noc = matches!(args.trace, Some(TraceChoice::Noc | TraceChoice::All));
     let trace_instructions = matches!(
         args.trace,
-        Some(TraceChoice::Instructions | TraceChoice::All)
+        Some(TraceChoice::Instructions | TraceChoice::All | TraceChoice::Effects)
     );
     system.set_tracing(trace_noc);
     system.set_instruction_tracing(trace_instructions);
+    let effects =
+        (args.trace == Some(TraceChoice::Effects)).then(|| crate::build::EffectTrace::new(image));
 
     let started = Instant::now();
     let outcome = run_to_the_end(
@@ -174,6 +176,7 @@ fn run(
         image,
         args.max_cycles,
         trace_noc || trace_instructions,
+        effects.as_ref(),
     );
     let host_time = started.elapsed();
     write_stdout(&system.take_console_output());
@@ -221,6 +224,7 @@ fn run_to_the_end(
     image: &Image,
     max_cycles: u64,
     traced: bool,
+    effects: Option<&crate::build::EffectTrace>,
 ) -> SystemOutcome {
     while system.entry_cycle(0).is_none() {
         if system.cycle() >= BOOT_CYCLE_LIMIT {
@@ -240,7 +244,7 @@ fn run_to_the_end(
     loop {
         let limit = system.cycle().saturating_add(CYCLES_PER_SLICE).min(end);
         let outcome = if traced {
-            run_traced(system, image, limit)
+            run_traced(system, image, limit, effects)
         } else {
             system.run(limit)
         };
@@ -253,8 +257,13 @@ fn run_to_the_end(
 }
 
 /// Runs one cycle at a time up to `limit`, writing trace lines to stderr
-/// as they appear.
-fn run_traced(system: &mut System, image: &Image, limit: u64) -> SystemOutcome {
+/// as they appear (with `effects`, only the effects performed, by name).
+fn run_traced(
+    system: &mut System,
+    image: &Image,
+    limit: u64,
+    effects: Option<&crate::build::EffectTrace>,
+) -> SystemOutcome {
     let several = system.core_count() > 1;
     let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
     let outcome = loop {
@@ -266,6 +275,12 @@ fn run_traced(system: &mut System, image: &Image, limit: u64) -> SystemOutcome {
         }
         let trapped = system.step();
         for (core, record) in system.take_instruction_trace() {
+            if let Some(effects) = effects {
+                for line in effects.lines(&record, |address| system.read(address)) {
+                    let _ = writeln!(stderr, "{line}");
+                }
+                continue;
+            }
             let line = report::trace_line(&record, image);
             let _ = if several {
                 writeln!(stderr, "core {core}  {line}")

@@ -75,17 +75,18 @@ fn emit_asm_interleaves_the_source_and_assembles() {
 fn unsupported_constructs_are_diagnostics_on_stderr_with_exit_1() {
     let directory = scratch("unsupported");
     std::fs::write(
-        directory.join("loop.cml"),
-        "let main () = loop { print_int 1 }\n",
+        directory.join("seven.cml"),
+        "let f a b c d e g h = a\nlet main () = print_int (f 1 2 3 4 5 6 7)\n",
     )
     .unwrap();
-    let (code, stdout, stderr) = cml(&directory, &["run", "loop.cml"]);
+    let (code, stdout, stderr) = cml(&directory, &["run", "seven.cml"]);
     assert_eq!((code, stdout.as_str()), (1, ""));
     assert!(
-        stderr.contains("`loop` is not supported yet by the back end"),
+        stderr
+            .contains("a function of more than 6 parameters is not supported yet by the back end"),
         "{stderr}"
     );
-    assert!(stderr.contains("loop.cml:1:15"), "{stderr}");
+    assert!(stderr.contains("seven.cml:1:5"), "{stderr}");
 }
 
 #[test]
