@@ -204,6 +204,8 @@ pub fn run_program(args: &RunArgs) -> Ending {
         }
         RunOutcome::Trapped(trap) => {
             messages.push_str(&report::trap_report(&trap, &image, color));
+            let read = |address| machine.read(address);
+            messages.push_str(&crate::build::trap_context(&args.file, &image, &trap, read));
             Ending::Trapped
         }
     };
