@@ -518,10 +518,15 @@ clause:
         .stderr
         .lines()
         .map(|line| {
+            // The number column is as wide as the widest figure, the
+            // host's rate included, which depends on the host's speed:
+            // runs of spaces become one.
+            let indent = &line[..line.len() - line.trim_start().len()];
             if line.trim_start().starts_with("host time") {
-                "  host time               [normalised]".to_string()
+                "  host time [normalised]".to_string()
             } else {
-                line.to_string()
+                let words: Vec<&str> = line.split_whitespace().collect();
+                format!("{indent}{}", words.join(" "))
             }
         })
         .collect::<Vec<_>>()

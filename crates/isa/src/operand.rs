@@ -88,9 +88,8 @@ pub enum OperandKind {
     ControlRegister,
 }
 
-/// The names of the control registers, indexed by number. 7-9 are the
-/// compare-and-swap unit (`docs/isa-decisions.md`, "Compare-and-swap").
-pub const CONTROL_REGISTER_NAMES: [&str; 10] = [
+/// The names of the control registers, indexed by number.
+pub const CONTROL_REGISTER_NAMES: [&str; 7] = [
     "SP",
     "HP",
     "ETB",
@@ -98,9 +97,6 @@ pub const CONTROL_REGISTER_NAMES: [&str; 10] = [
     "SPILLBASE",
     "SPILLEND",
     "STACKBASE",
-    "CASADDR",
-    "CASNEW",
-    "CAS",
 ];
 
 impl OperandKind {
@@ -227,7 +223,7 @@ impl OperandKind {
             OperandKind::UnsignedImmediate4 => "an unsigned immediate (0..15)",
             OperandKind::Slot6 => "a stack slot (0..63)",
             OperandKind::ControlRegister => {
-                "a control register (SP, HP, ETB, CORE, SPILLBASE, SPILLEND, STACKBASE, CASADDR, CASNEW, CAS or 0..63)"
+                "a control register (SP, HP, ETB, CORE, SPILLBASE, SPILLEND, STACKBASE or 0..63)"
             }
         }
     }

@@ -100,6 +100,8 @@ instruction_set! {
         "pc ← mem[pc + 1]: jump to the absolute address in the next word";
     Resus = 0x1C / 2 @ 0 : 2, "RESUS", R3, V0_5, (vk: Register @ 8, vv: Register @ 5),
         "resume shallowly: as RESU, but the catching handler's own frames are not reinstalled";
+    Cas = 0x1C / 3 @ 0 : 2, "CAS", R3, V0_5, (vd: Register @ 8, vs: Register @ 5, vt: Register @ 2),
+        "compare-and-swap, atomically: vs must be PTR; if mem[vs.v] == vd.v then mem[vs.v] ← vt.v; vd ← (BOOL, 1 if it stored else 0)";
     Mul = 0x1D / 0 @ 0 : 2, "MUL", R3, V0_5, (vd: Register @ 8, vs: Register @ 5, vt: Register @ 2),
         "vd ← (INT, vs.v × vt.v), wrapping; both must be INT";
     Div = 0x1D / 1 @ 0 : 2, "DIV", R3, V0_5, (vd: Register @ 8, vs: Register @ 5, vt: Register @ 2),

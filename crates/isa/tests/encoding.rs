@@ -202,6 +202,16 @@ fn words_from_the_spec_layouts() {
             },
             (0x11 << 11) | (1 << 8) | 200,
         ),
+        // v0.5 CAS: R3 with sub-function 3 in the two reserved bits.
+        // CAS v4, v7, v3 = 11100 100 111 011 11 = 0xE4EF.
+        (
+            Instruction::Cas {
+                vd: v(4),
+                vs: v(7),
+                vt: v(3),
+            },
+            0xE4EF,
+        ),
     ];
     for (instruction, word) in cases {
         assert_eq!(instruction.encode(), word, "{instruction}");
@@ -245,9 +255,14 @@ fn reserved_slot_and_stray_bits_are_illegal() {
         decode((0x1F << 11) | (2 << 6)).is_err(),
         "group 0x1F member 2 is unassigned"
     );
-    assert!(
-        decode((0x1C << 11) | 3).is_err(),
-        "group 0x1C member 3 is unassigned"
+    // 0x1C/3 is CAS (R3): every register field zero is CAS v0, v0, v0.
+    assert_eq!(
+        decode((0x1C << 11) | 3),
+        Ok(Instruction::Cas {
+            vd: v(0),
+            vs: v(0),
+            vt: v(0)
+        })
     );
     assert!(decode((0x13 << 11) | 1).is_err(), "HALT with a stray bit");
     assert!(

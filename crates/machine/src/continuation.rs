@@ -71,6 +71,10 @@ impl Machine {
                 next => Some(next),
             };
             if self.words[handle as usize] as u32 >= payload {
+                // The header, the size word and the payload the capture
+                // writes (a record is where it was allocated, checked
+                // then; this keeps a forged free list honest too).
+                self.check_writable(handle.wrapping_sub(1), payload + 2)?;
                 match previous {
                     None => self.continuation_free_list = next,
                     Some(previous) => self.write_word(previous.wrapping_add(1), next.unwrap_or(0)),
@@ -98,6 +102,7 @@ impl Machine {
                 available,
             });
         }
+        self.check_writable(start as u16, total)?;
         let header = Header {
             variant: 0,
             size: cml_isa::SIZE_ESCAPE,
@@ -236,12 +241,17 @@ impl Machine {
         }
 
         let header_address = handle.wrapping_sub(1);
+        let new_sp = base - layout.slice_length;
+        // The words RESU writes: the header's used flag and the free-list
+        // link after it, and the slice below sp. (Reinstalled frames go to
+        // the CAM or the spill region, which ends below the ROM.)
+        self.check_writable(header_address, 2)?;
+        self.check_writable(new_sp, layout.slice_length as u32)?;
         let header = self.words[header_address as usize];
         self.write_word(header_address, header | 0x0100);
 
         let at =
             |machine: &Machine, offset: u16| machine.words[handle.wrapping_add(offset) as usize];
-        let new_sp = base - layout.slice_length;
         for offset in 0..layout.slice_length {
             let word = at(self, SLICE_LENGTH + 1 + offset);
             self.write_word(new_sp.wrapping_add(offset), word);

@@ -237,6 +237,7 @@ macro_rules! declare_kinds {
             Leave,
             Csrr,
             Csrw,
+            Cas,
             $($pair,)*
             $($triple,)*
         }
@@ -310,8 +311,9 @@ with_fused_pairs!(declare_kinds());
 /// exactly the fields an instruction needs.
 ///
 /// Field use by kind: `a` is the first register (vd, vf, vk, or the
-/// register of LDS/STS/CSRR/CSRW/SETV/SETTAG), `b` the second (vs, va, vv),
-/// `c` the third (vt). `imm` is LI's value, LIH's high byte, a resolved
+/// register of LDS/STS/CSRR/CSRW/SETV/SETTAG, CAS's expected value and
+/// result), `b` the second (vs, va, vv; CAS's address), `c` the third
+/// (vt; CAS's new value). `imm` is LI's value, LIH's high byte, a resolved
 /// branch target, LD/ST's offset, ALLOC's count, INC/DEC's amount, a MATCH
 /// table address, INST's handler address, a slot, a count, a tag or a
 /// control-register number. `effect` is the effect index of INST, INSTT,
@@ -446,6 +448,7 @@ pub(crate) fn predecode(word: u16, address: u16, isa: IsaVersion) -> Op {
         Instruction::Leave { count } => Op::new(Kind::Leave, V0, V0, V0, count as u16),
         Instruction::Csrr { vd, csr } => Op::new(Kind::Csrr, r(vd), V0, V0, csr as u16),
         Instruction::Csrw { vs, csr } => Op::new(Kind::Csrw, r(vs), V0, V0, csr as u16),
+        Instruction::Cas { vd, vs, vt } => rrr(Kind::Cas, vd, vs, vt),
     }
 }
 

@@ -181,11 +181,17 @@ impl Machine {
             // long ends as at the limit, and `run_until_limit` goes round.
             fuel: self.fuel().min(i64::MAX as u64),
             hp,
-            stack_base: self.map.stack_base,
+            // STS's bound: below the stack base and below the ROM.
+            stack_base: (self.map.stack_base as u32).min(self.write_limit) as u16,
             ret_bound: self.map.stack_base.saturating_sub(2),
             lowest_sp,
             decoded_start: self.decoded_start,
             decoded_end: self.decoded_end,
+            write_limit: self.write_limit as usize,
+            // Inside the loop sp only falls (CALL) or rises to at most the
+            // stack base (RET), so when neither lies above the ROM no CALL
+            // frame can reach it, and CALL's common case needs no test.
+            frames_may_reach_rom: self.sp.max(self.map.stack_base) as u32 > self.write_limit,
             call_guard: 0,
         };
         hot.call_guard = hot.call_guard();
@@ -227,6 +233,25 @@ impl Machine {
         Ok(())
     }
 
+    /// Checks that the `count` words from `start` on may be stored to:
+    /// none of them lies in the read-only region at the top of memory
+    /// (the boot ROM, [`Machine::set_rom_base`]). Every store the machine
+    /// makes, for an instruction or on its behalf, is checked before the
+    /// instruction changes anything, so a store there faults `RomWrite`
+    /// and the instruction does not retire.
+    #[inline(always)]
+    pub(crate) fn check_writable(&self, start: u16, count: u32) -> Result<(), Fault> {
+        // Without a ROM the limit is 0x10000 and a range may wrap, as it
+        // always could; with one, a range that ends above the limit (or
+        // wraps past the end of memory) touches the ROM.
+        if self.write_limit <= u16::MAX as u32 && start as u32 + count > self.write_limit {
+            return Err(Fault::RomWrite {
+                address: start.max(self.write_limit as u16),
+            });
+        }
+        Ok(())
+    }
+
     #[inline(always)]
     pub(crate) fn note_stack_depth(&mut self) {
         if self.sp < self.lowest_sp {
@@ -243,6 +268,7 @@ impl Machine {
     ) -> Result<(), Fault> {
         self.reserve_stack(3)?;
         let sp = self.sp;
+        self.check_writable(sp - 3, 3)?;
         self.write_word(sp - 1, return_pc);
         self.write_word(sp - 2, environment as u16);
         self.write_word(sp - 3, (environment >> TAG_SHIFT) as u16);
@@ -270,6 +296,12 @@ struct HotState {
     /// path's), so a store outside needs no slot reset.
     decoded_start: usize,
     decoded_end: usize,
+    /// `Machine::write_limit`: ST to this address or above goes to the
+    /// reference implementation, which faults `RomWrite`.
+    write_limit: usize,
+    /// Whether a CALL frame could reach the ROM (sp or the stack base lies
+    /// above it): then every CALL takes `call_below_guard`.
+    frames_may_reach_rom: bool,
     /// CALL's one test for its common case: with `sp >= call_guard`, the
     /// frame fits above the heap, lies above every decoded slot (no reset)
     /// and no deeper than the deepest frame so far (`lowest_sp` stays).
@@ -281,19 +313,23 @@ impl HotState {
     /// [`HotState::call_guard`]. The frame is `sp - 3 .. sp`, and a store
     /// to its first word touches the two slots before it too.
     fn call_guard(&self) -> usize {
+        if self.frames_may_reach_rom {
+            return usize::MAX;
+        }
         (self.hp + 3)
             .max(self.decoded_end + 5)
             .max(self.lowest_sp + 3)
     }
 
-    /// CALL's uncommon case, `sp < call_guard`: checks the stack bound
-    /// (false: the frame does not fit above the heap), resets the slots
+    /// CALL's uncommon case, `sp < call_guard`: checks the stack bound and
+    /// the ROM (false: the frame does not fit above the heap, or reaches
+    /// the ROM; the reference implementation faults), resets the slots
     /// the frame `sp - 3 .. sp` overwrites, notes the new depth and
     /// recomputes the guard.
     #[cold]
     #[inline(never)]
     fn call_below_guard(&mut self, decoded: &mut [Op; DECODED_SLOTS], sp: usize) -> bool {
-        if sp < self.hp + 3 {
+        if sp < self.hp + 3 || sp > self.write_limit {
             return false;
         }
         for address in sp - 3..sp {
@@ -484,10 +520,13 @@ fn hot_loop(
             if base & !VALUE_MASK != PTR {
                 slow_path!($at, $issued);
             }
-            write!(
-                (base as usize).wrapping_add(op.imm as i16 as usize),
-                reg!(op.a) as u16
-            );
+            let address = (base as usize).wrapping_add(op.imm as i16 as usize) & ADDRESS_MASK;
+            // A store into the ROM faults in the reference implementation.
+            // (STS and CALL need no such test: their bounds lie below it.)
+            if address >= state.write_limit {
+                slow_path!($at, $issued);
+            }
+            write!(address, reg!(op.a) as u16);
         }};
         (Call, $op:expr, $at:expr, $issued:expr) => {{
             let op: Op = $op;
@@ -653,7 +692,11 @@ fn hot_loop(
                 | Kind::Enter
                 | Kind::Leave
                 | Kind::Csrr
-                | Kind::Csrw => slow_path!(pc, 1),
+                | Kind::Csrw
+                // CAS is rare (a lock, a counter), and leaving the loop for
+                // it costs the loop nothing: it is atomic because the
+                // system issues one instruction per core per turn.
+                | Kind::Cas => slow_path!(pc, 1),
             }
         };
     }

@@ -188,8 +188,9 @@ pub struct Machine {
     pub(crate) events: Option<Vec<Event>>,
     /// The NoC interface, once the core joined a mesh (`multicore.rs`).
     pub(crate) nic: Option<Box<multicore::NocInterface>>,
-    /// The compare-and-swap unit's latches (`multicore.rs`).
-    pub(crate) reservation: multicore::Reservation,
+    /// Stores to this address and above fault `RomWrite` (the boot ROM,
+    /// [`Machine::set_rom_base`]); 0x10000 when nothing is read-only.
+    pub(crate) write_limit: u32,
 }
 
 impl Machine {
@@ -234,7 +235,7 @@ impl Machine {
             delivering_fault: false,
             events: None,
             nic: None,
-            reservation: multicore::Reservation::default(),
+            write_limit: MEMORY_WORDS as u32,
         }
     }
 

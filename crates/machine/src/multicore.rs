@@ -29,7 +29,9 @@ use cml_isa::{EffectId, Packet};
 use crate::decoded::{self, Op};
 use crate::fault::Fault;
 use crate::value::Value;
-use crate::{cost, CoreState, Machine, MemoryMap, Stats, TrapReport, DECODED_SLOTS, WORD_SLOTS};
+use crate::{
+    cost, CoreState, Machine, MemoryMap, RunOutcome, Stats, TrapReport, DECODED_SLOTS, WORD_SLOTS,
+};
 
 /// Set in the saved v0's tag word of a continuation captured by a hardware
 /// PERF: RESU then restores v0 as saved instead of delivering its value,
@@ -149,68 +151,29 @@ pub(crate) struct NocInterface {
     stats: CoreNocStats,
 }
 
-/// The compare-and-swap unit (ISA v0.5, control registers 7-9; see
-/// `docs/isa-decisions.md`): `CSRW va, CASADDR` latches the address and
-/// arms the reservation, `CSRW vn, CASNEW` latches the new value, and
-/// `CSRR ve, CAS` compares the word at the address with ve's value, stores
-/// the new value if they are equal and the reservation holds, and sets ve to
-/// BOOL true if it stored. Every hardware PERF (a packet surfaced, a fault
-/// delivered by the system) breaks the reservation, so a sequence that was
-/// interrupted, and perhaps had its latches reused, fails and is retried.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Reservation {
-    address: u16,
-    new_value: u16,
-    armed: bool,
-    new_latched: bool,
-}
-
 impl Machine {
-    /// CSRR of the compare-and-swap registers (7 CASADDR, 8 CASNEW, 9 CAS).
-    pub(crate) fn atomic_read(
-        &mut self,
-        vd: crate::decoded::Reg,
-        csr: u8,
-    ) -> Result<(), crate::execute::Exit> {
-        let value = match csr {
-            7 => Value::int(self.reservation.address),
-            8 => Value::int(self.reservation.new_value),
-            9 => {
-                let expected = self.reg(vd) as u16;
-                let reservation = std::mem::take(&mut self.reservation);
-                let address = reservation.address;
-                let swapped = reservation.armed
-                    && reservation.new_latched
-                    && self.words[address as usize] == expected;
-                if swapped {
-                    self.write_word(address, reservation.new_value);
-                }
-                Value::new(cml_isa::Tag::BOOL, swapped as u16)
-            }
-            _ => return Err(Fault::BadControlRegister { register: csr }.into()),
-        };
-        self.set_reg(vd, value.0);
-        Ok(())
+    /// Makes the words from `base` to the end of memory read-only (the
+    /// boot ROM): every store the machine makes there, for an instruction
+    /// (ST, STS, SETV, CAS, CALL's frame, ALLOC's header) or on its behalf
+    /// (a continuation record, RESU's stack slice), faults `RomWrite`
+    /// before the instruction changes anything, and a spill region may not
+    /// end above `base` (CSRW SPILLEND faults `RomWrite`). The memory map
+    /// in force must already lie below `base`.
+    pub fn set_rom_base(&mut self, base: u16) {
+        self.write_limit = base as u32;
     }
 
-    /// CSRW of the compare-and-swap registers.
-    pub(crate) fn atomic_write(&mut self, csr: u8, value: u16) -> Result<(), crate::execute::Exit> {
-        match csr {
-            7 => {
-                self.reservation = Reservation {
-                    address: value,
-                    new_value: self.reservation.new_value,
-                    armed: true,
-                    new_latched: false,
-                }
-            }
-            8 => {
-                self.reservation.new_value = value;
-                self.reservation.new_latched = self.reservation.armed;
-            }
-            _ => return Err(Fault::BadControlRegister { register: csr }.into()),
-        }
-        Ok(())
+    /// Issues one instruction (or, when the core is not running, nothing),
+    /// as `run` to one cycle more would, but straight through the
+    /// reference implementation: the dispatch loop needs three issues to
+    /// enter any slot, so for one issue it would only hand the
+    /// instruction over, after setting itself up twice. A system
+    /// interleaving cores one instruction at a time calls this.
+    pub fn issue_one(&mut self) -> RunOutcome {
+        let engine = std::mem::replace(&mut self.engine, crate::Engine::Reference);
+        let outcome = self.run(self.cycles() + 1);
+        self.engine = engine;
+        outcome
     }
 
     /// Joins a mesh as core `core_id`: from now on remote PERFs go to the
@@ -319,7 +282,6 @@ impl Machine {
         let effect = EffectId::new(0xF, packet.op & 0xF);
         let pc = self.pc;
         let captured_before = self.stats.continuations_captured;
-        self.reservation.armed = false;
         self.charge(cost::ISSUE);
         if let Some(nic) = &mut self.nic {
             nic.in_hardware_perform = true;
@@ -351,22 +313,9 @@ impl Machine {
     /// and returns the report when nothing handles it.
     pub fn raise_fault(&mut self, fault: Fault, pc: u16) -> Option<Box<TrapReport>> {
         self.pc = pc;
-        self.reservation.armed = false;
         let report = self.deliver_fault(fault, pc)?;
         self.state = CoreState::Stopped;
         Some(report)
-    }
-
-    /// Undoes the last instruction's retirement when the runner finds it
-    /// did something the hardware forbids (a store into the boot ROM):
-    /// pc goes back to it, it counts as not retired, and `fault` is raised
-    /// there.
-    pub fn refuse_last_instruction(&mut self, fault: Fault, pc: u16) -> Option<Box<TrapReport>> {
-        self.not_retired += 1;
-        if self.state == CoreState::Halted {
-            self.state = CoreState::Running;
-        }
-        self.raise_fault(fault, pc)
     }
 
     /// Raises NocOverflow for a packet this core sent that was dropped at
@@ -536,32 +485,46 @@ mod tests {
     }
 
     #[test]
-    fn a_hardware_perform_breaks_the_compare_and_swap_reservation() {
-        // 0x40 holds 5. Arm CAS (5 -> 6) at 0x40; a packet arrives between
-        // CASNEW and CAS; the CAS then fails and memory keeps 5. A second,
-        // uninterrupted sequence succeeds.
-        let source = "LI v7, 0x40\nSETTAG v7, PTR\nLI v3, 6\nCSRW v7, CASADDR\nCSRW v3, CASNEW\n\
-                      LI v4, 5\nCSRR v4, CAS\nHALT\n.org 0x20\nRESU v1, v0\n.org 0x40\n.word 5\n";
-        let image = cml_asm::assemble(source, &cml_asm::AssembleOptions::default())
-            .unwrap()
-            .image;
-        let run = |interrupt: bool| {
-            let mut machine = Machine::boot_bare_program(&image, IsaVersion::V0_5).unwrap();
-            machine.join_mesh(0, u64::MAX);
-            machine.set_heap_start(0x100);
-            machine.set_effect_table_entry(
-                EffectId::new(0xF, 2),
-                EffectTableEntry::Local { handler_pc: 0x20 },
-            );
-            machine.run(5);
-            if interrupt {
-                machine.deliver_packet(packet(2, 0)).unwrap();
+    fn stores_into_the_rom_fault_before_anything_changes() {
+        // The ROM from 0xFE00 (where a bare program's effect table lies:
+        // (0xF, 0) is Unhandled, so the fault stops the machine). The
+        // instruction before each HALT stores into the ROM.
+        let cases = [
+            // ST: one word at 0xFE00 + 2.
+            ("LI v7, 0\nLIH v7, 0xFE\nSETTAG v7, PTR\nLI v1, 5\nST v1, v7, 2\nHALT\n", 0xFE02),
+            // STS at sp = 0xFDFF (stack base 0xFE02): the slot's tag word
+            // is 0xFE00.
+            ("LI v1, 0xFF\nLIH v1, 0xFD\nCSRW v1, SP\nLI v2, 2\nLIH v2, 0xFE\nCSRW v2, STACKBASE\nSTS v1, 0\nHALT\n", 0xFE00),
+            // CALL with sp inside the ROM: the frame would be 0xFE7D..0xFE7F.
+            ("LI v1, 0x80\nLIH v1, 0xFE\nCSRW v1, SP\nALLOC v5, CLOSURE_REC, 1\nSETTAG v5, CLOSURE\nCALL v5, v1\nHALT\n", 0xFE7D),
+            // CAS at a ROM address, whether or not it would store.
+            ("LI v7, 0\nLIH v7, 0xFE\nSETTAG v7, PTR\nLI v1, 9\nLI v4, 0\nCAS v4, v7, v1\nHALT\n", 0xFE00),
+        ];
+        for (program, address) in cases {
+            let image = cml_asm::assemble(program, &cml_asm::AssembleOptions::default())
+                .unwrap()
+                .image;
+            for engine in [crate::Engine::Fast, crate::Engine::Reference] {
+                let mut machine = Machine::boot_bare_program(&image, IsaVersion::V0_5).unwrap();
+                machine.set_engine(engine);
+                machine.set_heap_start(0x100);
+                machine.set_rom_base(0xFE00);
+                let rom_before: Vec<u16> = (0xFE00..=0xFFFF).map(|a| machine.read(a)).collect();
+                let outcome = machine.run(1_000);
+                let crate::RunOutcome::Trapped(report) = outcome else {
+                    panic!("{program:?} on {engine:?}: {outcome:?}");
+                };
+                assert_eq!(report.fault, Fault::RomWrite { address }, "{program:?}");
+                // The faulting instruction is the one before HALT; nothing
+                // it would have changed has changed.
+                let rom_after: Vec<u16> = (0xFE00..=0xFFFF).map(|a| machine.read(a)).collect();
+                assert!(rom_before == rom_after, "{program:?}: the ROM changed");
+                let halt = image.segments[0].words.len() as u16 - 1;
+                assert_eq!(report.pc, halt - 1, "{program:?}");
+                assert_eq!(machine.pc(), halt - 1);
+                assert_eq!(machine.stats().instructions as u16, halt - 1);
             }
-            assert_eq!(machine.run(10_000), crate::RunOutcome::Halted);
-            (machine.registers()[4], machine.read(0x40))
-        };
-        assert_eq!(run(true), (Value::new(cml_isa::Tag::BOOL, 0), 5));
-        assert_eq!(run(false), (Value::new(cml_isa::Tag::BOOL, 1), 6));
+        }
     }
 
     #[test]

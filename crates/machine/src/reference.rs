@@ -90,9 +90,10 @@ impl Machine {
                 self.set_reg(a, self.words[address as usize] as u32);
             }
             Kind::St => {
-                let base = self.pointer(b)?;
+                let address = self.pointer(b)?.wrapping_add(op.imm);
+                self.check_writable(address, 1)?;
                 let value = self.reg(a) as u16;
-                self.write_word(base.wrapping_add(op.imm), value);
+                self.write_word(address, value);
             }
             Kind::Alloc => self.allocate(a, op.effect, op.imm as u8)?,
             Kind::Mov => self.set_reg(a, self.reg(b)),
@@ -131,6 +132,7 @@ impl Machine {
             Kind::Resu | Kind::Resus => self.resume_instruction(a, b, kind == Kind::Resus)?,
             Kind::Setv => {
                 let header = self.pointer(a)?.wrapping_sub(1);
+                self.check_writable(header, 1)?;
                 let old = self.words[header as usize];
                 self.write_word(header, (old & 0x00FF) | (op.imm << 8));
             }
@@ -160,6 +162,7 @@ impl Machine {
             }
             Kind::Sts => {
                 let address = self.slot_address(op.imm)?;
+                self.check_writable(address, 2)?;
                 let value = self.reg(a);
                 self.write_word(address, value as u16);
                 self.write_word(address.wrapping_add(1), (value >> TAG_SHIFT) as u16);
@@ -177,13 +180,23 @@ impl Machine {
                 }
                 self.sp = sp as u16;
             }
-            Kind::Csrr if op.imm >= 7 => self.atomic_read(a, op.imm as u8)?,
-            Kind::Csrw if op.imm >= 7 => self.atomic_write(op.imm as u8, self.reg(a) as u16)?,
             Kind::Csrr => {
                 let value = self.read_control_register(op.imm as u8)?;
                 self.set_reg(a, value as u32);
             }
             Kind::Csrw => self.write_control_register(op.imm as u8, self.reg(a) as u16)?,
+            Kind::Cas => {
+                // One instruction, so atomic: on the system-on-chip one
+                // core issues at a time on the one memory.
+                let address = self.pointer(b)?;
+                self.check_writable(address, 1)?;
+                let expected = self.reg(a) as u16;
+                let stored = self.words[address as usize] == expected;
+                if stored {
+                    self.write_word(address, self.reg(c) as u16);
+                }
+                self.set_reg(a, ((Tag::BOOL.code() as u32) << TAG_SHIFT) | stored as u32);
+            }
             pair => unreachable!("{pair:?}: first_half() is never a fused pair"),
         }
         Ok(())
@@ -296,6 +309,8 @@ impl Machine {
                 available,
             }));
         }
+        // The words ALLOC writes: the header, and the size word.
+        self.check_writable(start as u16, 1 + escape as u32)?;
         let header = cml_isa::Header {
             variant: 0,
             size: count,
@@ -357,6 +372,13 @@ impl Machine {
             1 => self.hp = value,
             2 => self.map.effect_table_base = value,
             4 | 5 if spill_busy => return Err(Exit::Fault(Fault::SpillRegionBusy)),
+            // Spilled frames lie below the spill end, so a spill region
+            // that ends at or below the ROM never writes into it.
+            5 if value as u32 > self.write_limit => {
+                return Err(Exit::Fault(Fault::RomWrite {
+                    address: self.write_limit as u16,
+                }))
+            }
             4 => self.map.spill_base = value,
             5 => self.map.spill_end = value,
             6 => self.map.stack_base = value,

@@ -250,11 +250,25 @@ impl Mesh {
     }
 
     /// Runs one cycle: every router moves what it can, then the cycle count
-    /// advances.
+    /// advances. With no packet in the routers nothing can move, and the
+    /// cycle only advances.
     pub fn step(&mut self) {
-        let decisions = self.decide();
-        self.apply(&decisions);
+        if self.packets_in_routers > 0 {
+            let decisions = self.decide();
+            self.apply(&decisions);
+        }
         self.cycle += 1;
+    }
+
+    /// Advances the cycle count by `cycles` with no packet in the routers:
+    /// exactly what as many [`Mesh::step`]s would do. Returns false, and
+    /// does nothing, when packets are in flight.
+    pub fn skip_idle_cycles(&mut self, cycles: u64) -> bool {
+        if self.packets_in_routers > 0 {
+            return false;
+        }
+        self.cycle += cycles;
+        true
     }
 
     /// Phase one: which heads move where, and which are dropped, judged on

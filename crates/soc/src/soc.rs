@@ -213,6 +213,51 @@ impl Soc {
             })
     }
 
+    /// The first cycle, from the current one on, at which stepping can
+    /// change anything: the current cycle while a packet is in flight, an
+    /// attached endpoint's FIFO holds a packet or a device has a packet to
+    /// send or work to do; otherwise the earliest cycle a device's timed
+    /// work falls due (a timer tick, a scripted key, a UART byte); `None`
+    /// when nothing will ever happen without a new packet. Endpoints the
+    /// system-on-chip does not own are the caller's to account for.
+    pub fn next_event_cycle(&self) -> Option<u64> {
+        let now = self.cycle();
+        if self.mesh.packets_in_flight() > 0 {
+            return Some(now);
+        }
+        let mut next: Option<u64> = None;
+        for attached in &self.attached {
+            let endpoint = attached.endpoint();
+            let due = if self.mesh.waiting(endpoint.tile()) > 0 {
+                Some(now)
+            } else {
+                match attached {
+                    Attached::Device(device) => device.next_event_cycle(now),
+                    // Not a device: stepped every cycle unless quiet.
+                    Attached::Other(other) => (!other.is_quiet()).then_some(now),
+                }
+            };
+            if let Some(due) = due {
+                next = Some(next.map_or(due, |next: u64| next.min(due)));
+            }
+        }
+        next
+    }
+
+    /// Advances `cycles` cycles in which, by [`Soc::next_event_cycle`],
+    /// nothing can change: exactly what as many [`Soc::step`]s would do.
+    /// Returns false, and does nothing, if something is due before then.
+    pub fn skip_idle_cycles(&mut self, cycles: u64) -> bool {
+        let now = self.cycle();
+        if self
+            .next_event_cycle()
+            .is_some_and(|due| due < now + cycles)
+        {
+            return false;
+        }
+        self.mesh.skip_idle_cycles(cycles)
+    }
+
     /// Takes the bytes every UART transmitted, in tile order.
     pub fn take_console_output(&mut self) -> Vec<u8> {
         let mut output = Vec::new();

@@ -18,7 +18,7 @@
 use cml_image::Image;
 use cml_isa::{EffectId, EffectTableEntry, IsaVersion, Packet};
 use cml_machine::{
-    CoreNocStats, Engine, Fault, Machine, RunOutcome, SharedMemory, Stats, TraceRecord, TrapReport,
+    CoreNocStats, Engine, Machine, RunOutcome, SharedMemory, Stats, TraceRecord, TrapReport,
 };
 use cml_soc::devices::{Disk, KeyEvent, Keyboard, NetworkInterface, Timer, Uart};
 use cml_soc::protocol::{IdentifyReply, OP_IDENTIFY};
@@ -191,7 +191,8 @@ pub struct System {
     cores: Vec<Core>,
     memory: SharedMemory,
     layout: Layout,
-    rom: Option<Vec<u16>>,
+    /// Whether the cores boot from the ROM.
+    rom: bool,
     order: Vec<usize>,
     seed: u64,
     reachable: u64,
@@ -275,9 +276,9 @@ impl System {
             for (offset, &word) in words.iter().enumerate() {
                 memory.write(ROM_BASE + offset as u16, word);
             }
-            Some(words)
+            true
         } else {
-            None
+            false
         };
         let mut machines = Vec::new();
         for core in 0..cores {
@@ -288,6 +289,7 @@ impl System {
             machine.set_heap_start(layout.heap_start(core));
             if rom_boot {
                 machine.set_pc(ROM_BASE);
+                machine.set_rom_base(ROM_BASE);
             } else {
                 machine.set_pc(image.entry);
                 machine.exchange_memory(&mut memory);
@@ -418,10 +420,9 @@ impl System {
             .map(|(index, core)| {
                 let stats = core.machine.core_stats();
                 let (program, boot_cycles) = match &core.entered {
-                    Some((at_entry, cycle)) => (
-                        subtract(&stats, at_entry),
-                        (self.rom.is_some()).then_some(*cycle),
-                    ),
+                    Some((at_entry, cycle)) => {
+                        (subtract(&stats, at_entry), self.rom.then_some(*cycle))
+                    }
                     None => (stats.clone(), None),
                 };
                 CoreReport {
@@ -476,8 +477,48 @@ impl System {
             if self.cycle() >= max_cycles {
                 return SystemOutcome::CycleLimit;
             }
+            self.skip_idle_cycles(max_cycles);
+            if self.cycle() >= max_cycles {
+                return SystemOutcome::CycleLimit;
+            }
             if let Some(trap) = self.step() {
                 return trap;
+            }
+        }
+    }
+
+    /// When no core can act (each is halted with nothing waiting for it,
+    /// or stopped), advances the global cycle straight to the next cycle
+    /// at which the system-on-chip has something to do (a packet in
+    /// flight, a timer tick, a scripted key), or to `max_cycles`: what
+    /// stepping every cycle in between would have done, and nothing else.
+    fn skip_idle_cycles(&mut self, max_cycles: u64) {
+        let idle = self.cores.iter().all(|core| {
+            core.machine.is_stopped()
+                || (core.machine.is_halted()
+                    && core.overflows.is_empty()
+                    && self.soc.mesh().waiting(core.tile) == 0)
+        });
+        if !idle {
+            return;
+        }
+        let now = self.cycle();
+        let target = self
+            .soc
+            .next_event_cycle()
+            .map_or(max_cycles, |due| due.min(max_cycles));
+        if target <= now || !self.soc.skip_idle_cycles(target - now) {
+            return;
+        }
+        for core in &mut self.cores {
+            if core.machine.is_halted() {
+                core.halted_cycles += target - now;
+            }
+        }
+        // A seeded order is shuffled afresh from the last one each cycle.
+        if self.seed != 0 && self.order.len() >= 2 {
+            for cycle in now..target {
+                self.choose_order(cycle);
             }
         }
     }
@@ -568,7 +609,6 @@ impl System {
         core.machine.exchange_memory(&mut self.memory);
         core.machine.set_outbound_room(room);
         let before = core.machine.cycles();
-        let pc = core.machine.pc();
         let mut trap = None;
         let mut delivered = false;
         if waiting > 0 && core.machine.can_take_packet() {
@@ -589,27 +629,11 @@ impl System {
                     Err(RunOutcome::Trapped(report)) => trap = Some(report),
                     Err(_) => {}
                 }
-            } else if let RunOutcome::Trapped(report) = core.machine.run(before + 1) {
+            } else if let RunOutcome::Trapped(report) = core.machine.issue_one() {
                 trap = Some(report);
             }
         }
         core.machine.exchange_memory(&mut self.memory);
-        if let Some(rom) = &self.rom {
-            if !self.memory.holds(ROM_BASE, rom) {
-                let written = self.memory.differences(ROM_BASE, rom);
-                for &address in &written {
-                    self.memory
-                        .write(address, rom[(address - ROM_BASE) as usize]);
-                }
-                let fault = Fault::RomWrite {
-                    address: written.first().copied().unwrap_or(ROM_BASE),
-                };
-                core.machine.exchange_memory(&mut self.memory);
-                let report = core.machine.refuse_last_instruction(fault, pc);
-                core.machine.exchange_memory(&mut self.memory);
-                trap = trap.or(report);
-            }
-        }
         let spent = core.machine.cycles().saturating_sub(before).max(1);
         core.ready_at = cycle + spent;
         if core.entered.is_none() && core.machine.pc() < BOOT_DATA && !core.machine.is_stopped() {

@@ -145,7 +145,7 @@ fn placed_but_silent_tiles_time_out_and_missing_devices_are_absent() {
 }
 
 #[test]
-fn a_store_into_the_boot_rom_faults_and_is_undone() {
+fn a_store_into_the_boot_rom_faults_and_changes_nothing() {
     // ST to 0xFE10 (a ROM word) under a fault handler that records the
     // fault code and the faulting pc (payload word 1 of the continuation).
     let source = "
@@ -173,9 +173,41 @@ fault:
     let mut system = system(source, 1);
     let before = system.read(0xFE10);
     assert_eq!(system.run(500_000), SystemOutcome::Halted);
-    assert_eq!(system.read(0xFE10), before, "the ROM word is restored");
+    assert_eq!(system.read(0xFE10), before, "the ROM word never changed");
     assert_eq!(system.read(0x80), 19, "RomWrite's fault code");
     assert_eq!(system.read(0x81), 7, "the ST at 7 did not retire");
+}
+
+#[test]
+fn a_call_with_sp_inside_the_rom_faults_before_changing_a_register() {
+    // sp = 0xFE80: CALL's frame would be 0xFE7D..0xFE7F. The CALL (at 6)
+    // faults RomWrite at the frame's first word and does not retire: v0
+    // keeps 7 (CALL would set it to v1), v6 keeps the ROM's INT 0 (CALL
+    // would set it to the closure), sp stays 0xFE80.
+    let source = "
+        LI v1, 0x80
+        LIH v1, 0xFE
+        CSRW v1, SP
+        ALLOC v5, CLOSURE_REC, 1
+        SETTAG v5, CLOSURE
+        LI v0, 7
+        CALL v5, v1
+        HALT
+    ";
+    let mut system = system(source, 1);
+    match system.run(500_000) {
+        SystemOutcome::Trapped { core: 0, report } => {
+            assert_eq!(
+                report.fault,
+                cml_machine::Fault::RomWrite { address: 0xFE7D }
+            );
+            assert_eq!(report.pc, 6);
+            assert_eq!(report.sp, 0xFE80);
+            assert_eq!(report.registers[0], cml_machine::Value::int(7));
+            assert_eq!(report.registers[6], cml_machine::Value::int(0));
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

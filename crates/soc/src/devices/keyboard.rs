@@ -141,6 +141,12 @@ impl Keyboard {
         }
     }
 
+    /// The cycle of the next scripted event (held scancodes move only when
+    /// a bind packet arrives).
+    pub(crate) fn next_event(&self) -> Option<u64> {
+        self.script.front().map(|event| event.at_cycle)
+    }
+
     pub(crate) fn has_script(&self) -> bool {
         !self.script.is_empty() || (self.bound.is_some() && !self.held.is_empty())
     }

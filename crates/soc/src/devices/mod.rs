@@ -89,6 +89,26 @@ impl Device {
     }
 }
 
+impl Device {
+    /// The first cycle from `now` on at which stepping the device (with
+    /// an empty input FIFO) does anything: `now` when it has a packet to
+    /// send or untimed work, the due cycle of its timed work, or `None`.
+    pub(crate) fn next_event_cycle(&self, now: u64) -> Option<u64> {
+        if !self.outbox().is_empty() {
+            return Some(now);
+        }
+        match self {
+            Device::Uart(device) => device.next_receive().map(|due| due.max(now)),
+            Device::Keyboard(device) => device.next_event().map(|due| due.max(now)),
+            Device::Timer(device) => device.next_tick().map(|due| due.max(now)),
+            Device::Disk(_) => None,
+            Device::NetworkInterface(device) => {
+                (device.bound.is_some() && device.has_incoming()).then_some(now)
+            }
+        }
+    }
+}
+
 impl Endpoint for Device {
     fn tile(&self) -> TileId {
         match self {

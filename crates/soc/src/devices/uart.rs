@@ -154,6 +154,11 @@ impl Uart {
         !self.input.is_empty()
     }
 
+    /// When `advance` next moves an input byte out, if it ever will.
+    pub(crate) fn next_receive(&self) -> Option<u64> {
+        (self.bound.is_some() && self.has_input()).then_some(self.next_receive_cycle)
+    }
+
     pub(crate) fn handle(&mut self, packet: Packet) {
         if answer_identify(packet, self.identify(), &mut self.outbox) {
             return;
