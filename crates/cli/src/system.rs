@@ -39,9 +39,15 @@ pub struct SystemArgs {
     #[arg(long, value_enum, default_value_t = BootChoice::Rom)]
     pub boot: BootChoice,
 
-    /// Bytes the UART receives (as if typed on its serial line).
+    /// Bytes the UART receives (as if typed on its serial line); `-`
+    /// reads them from standard input.
     #[arg(long, value_name = "FILE")]
     pub uart_in: Option<PathBuf>,
+
+    /// Where the bytes the UART transmits go: a file instead of standard
+    /// output.
+    #[arg(long, value_name = "FILE")]
+    pub uart_out: Option<PathBuf>,
 
     /// Scripted key events for the keyboard: one per line, `CYCLE KEY
     /// [release]`, KEY a quoted character ('A') or a scancode (0x41).
@@ -72,6 +78,56 @@ pub struct SystemArgs {
     pub describe: bool,
 }
 
+/// Where the UART's transmitted bytes go: standard output as the program
+/// runs, or the `--uart-out` file.
+struct Console {
+    file: Option<(PathBuf, std::fs::File)>,
+    /// The first write error, reported once at the end.
+    error: Option<String>,
+}
+
+impl Console {
+    fn open(options: &SystemArgs) -> Result<Console, Problems> {
+        let file = match &options.uart_out {
+            Some(path) => Some((
+                path.clone(),
+                std::fs::File::create(path).map_err(|error| {
+                    Problems::single(
+                        Diagnostic::error(format!(
+                            "cannot create the UART output `{}`",
+                            display_name(path)
+                        ))
+                        .with_code("cli::output")
+                        .with_note(error.to_string())
+                        .with_hint("check the directory exists and is writable"),
+                    )
+                })?,
+            )),
+            None => None,
+        };
+        Ok(Console { file, error: None })
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        match &mut self.file {
+            None => write_stdout(bytes),
+            Some((path, file)) => {
+                if let Err(error) = file.write_all(bytes) {
+                    self.error.get_or_insert_with(|| {
+                        format!(
+                            "cannot write the UART output `{}`: {error}\n",
+                            display_name(path)
+                        )
+                    });
+                }
+            }
+        }
+    }
+}
+
 /// How the cores start, as the command line names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum BootChoice {
@@ -84,6 +140,7 @@ pub enum BootChoice {
 impl SystemArgs {
     fn uses_devices(&self) -> bool {
         self.uart_in.is_some()
+            || self.uart_out.is_some()
             || self.keys.is_some()
             || self.disk.is_some()
             || self.nic_in.is_some()
@@ -136,6 +193,13 @@ fn run(
             return Ending::BadInput;
         }
     };
+    let mut console = match Console::open(options) {
+        Ok(console) => console,
+        Err(problems) => {
+            write_stderr(&problems.render(color));
+            return Ending::BadInput;
+        }
+    };
     let config = SystemConfig {
         cores: options.cores,
         boot,
@@ -173,14 +237,18 @@ fn run(
     let started = Instant::now();
     let outcome = run_to_the_end(
         &mut system,
+        &mut console,
         image,
         args.max_cycles,
         trace_noc || trace_instructions,
         effects.as_ref(),
     );
     let host_time = started.elapsed();
-    write_stdout(&system.take_console_output());
+    console.write(&system.take_console_output());
     let mut messages = write_outputs(&system, options);
+    if let Some(error) = console.error.take() {
+        messages.push_str(&error);
+    }
 
     if args.stats {
         messages.push_str(&stats(&system, host_time));
@@ -221,6 +289,7 @@ fn run(
 /// more: the boot ROM's cycles do not count against `--max-cycles`.
 fn run_to_the_end(
     system: &mut System,
+    console: &mut Console,
     image: &Image,
     max_cycles: u64,
     traced: bool,
@@ -244,11 +313,11 @@ fn run_to_the_end(
     loop {
         let limit = system.cycle().saturating_add(CYCLES_PER_SLICE).min(end);
         let outcome = if traced {
-            run_traced(system, image, limit, effects)
+            run_traced(system, console, image, limit, effects)
         } else {
             system.run(limit)
         };
-        write_stdout(&system.take_console_output());
+        console.write(&system.take_console_output());
         match outcome {
             SystemOutcome::CycleLimit if system.cycle() < end => {}
             outcome => return outcome,
@@ -260,6 +329,7 @@ fn run_to_the_end(
 /// as they appear (with `effects`, only the effects performed, by name).
 fn run_traced(
     system: &mut System,
+    console: &mut Console,
     image: &Image,
     limit: u64,
     effects: Option<&crate::build::EffectTrace>,
@@ -291,10 +361,10 @@ fn run_traced(
         for hop in system.take_trace() {
             let _ = writeln!(stderr, "noc  {hop}");
         }
-        let console = system.take_console_output();
-        if !console.is_empty() {
+        let output = system.take_console_output();
+        if !output.is_empty() {
             let _ = stderr.flush();
-            write_stdout(&console);
+            console.write(&output);
         }
         if let Some(outcome) = trapped {
             if let SystemOutcome::Trapped { report, .. } = &outcome {
@@ -375,7 +445,13 @@ fn stats(system: &System, host_time: std::time::Duration) -> String {
 }
 
 fn read_file(path: &Path, what: &str) -> Result<Vec<u8>, Problems> {
-    std::fs::read(path).map_err(|error| {
+    let result = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(path)
+    };
+    result.map_err(|error| {
         Problems::single(
             Diagnostic::error(format!("cannot read the {what} `{}`", display_name(path)))
                 .with_code("cli::read")

@@ -233,3 +233,52 @@ fn boot_bare_runs_without_the_rom() {
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(ran.stdout, b"AA");
 }
+
+#[test]
+fn the_uart_reads_standard_input_and_writes_to_a_file() {
+    use std::io::Write as _;
+    let directory = scratch("uart_files");
+    write(&directory, "echo.s", ECHO);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cml"))
+        .args(["run", "echo.s", "--uart-in", "-", "--uart-out", "out.txt"])
+        .current_dir(&directory)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run cml");
+    child
+        .stdin
+        .take()
+        .expect("a pipe")
+        .write_all(b"ok")
+        .expect("write stdin");
+    let output = child.wait_with_output().expect("cml ends");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The echo program sends back every byte the UART receives; with
+    // `--uart-out` they go to the file, and nothing to stdout.
+    assert!(output.stdout.is_empty());
+    let written = std::fs::read(directory.join("out.txt")).expect("the UART output file");
+    assert_eq!(written, b"ok");
+}
+
+#[test]
+fn an_unwritable_uart_output_is_bad_input() {
+    let directory = scratch("uart_out_bad");
+    write(&directory, "echo.s", ECHO);
+    let ran = cml(
+        &directory,
+        &["run", "echo.s", "--uart-out", "no/such/directory/out.txt"],
+    );
+    assert_eq!(ran.code, 1);
+    assert!(
+        ran.stderr.contains("cannot create the UART output"),
+        "{}",
+        ran.stderr
+    );
+}
