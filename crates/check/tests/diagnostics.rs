@@ -2,29 +2,9 @@
 //! reader sees it: title, what goes wrong, the facts, a hint. Each program
 //! is built to have exactly that one problem.
 
-use cml_diagnostics::{render_plain, SourceFile};
+mod common;
 
-fn render(source: &str) -> String {
-    let parsed = cml_syntax::parse(source);
-    assert!(
-        parsed.errors.is_empty(),
-        "syntax errors: {:?}",
-        parsed.errors
-    );
-    let checked = cml_check::check_module(&parsed.module);
-    assert_eq!(
-        checked.errors.len(),
-        1,
-        "expected exactly one problem: {:?}",
-        checked.errors
-    );
-    let diagnostics: Vec<_> = checked
-        .errors
-        .iter()
-        .map(|error| error.to_diagnostic(0))
-        .collect();
-    render_plain(&diagnostics, &[SourceFile::new("test.cml", source)])
-}
+use common::render_the_one_problem as render;
 
 #[test]
 fn type_mismatch() {

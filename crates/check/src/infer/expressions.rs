@@ -42,6 +42,14 @@ pub fn integer_fits(value: i64, span: &Span) -> bool {
 }
 
 impl Inferencer {
+    /// Infers `operand`, which must have the base type `expected` (`int`
+    /// for `-`, `bool` for `not`), and gives that type as the result.
+    fn operand_of(&mut self, operand: &Expr, expected: &str, what: &str) -> Type {
+        let ty = self.infer(operand);
+        self.expect(&Type::named(expected), &ty, &operand.span(), what);
+        Type::named(expected)
+    }
+
     /// The type of an expression; its effects go into the current row.
     pub fn infer(&mut self, expression: &Expr) -> Type {
         match expression {
@@ -257,24 +265,10 @@ impl Inferencer {
                     };
                     return self.literal(&negated, true);
                 }
-                let ty = self.infer(operand);
-                self.expect(
-                    &Type::named("int"),
-                    &ty,
-                    &operand.span(),
-                    "the operand of `-`",
-                );
-                Type::named("int")
+                self.operand_of(operand, "int", "the operand of `-`")
             }
             Expr::Unary(UnaryOperator::Not, operand, _) => {
-                let ty = self.infer(operand);
-                self.expect(
-                    &Type::named("bool"),
-                    &ty,
-                    &operand.span(),
-                    "the operand of `not`",
-                );
-                Type::named("bool")
+                self.operand_of(operand, "bool", "the operand of `not`")
             }
             Expr::Unary(UnaryOperator::Deref, operand, _) => {
                 let ty = self.infer(operand);
