@@ -24,6 +24,19 @@ pub const RUNTIME_ROUTINES: [(&str, u16); 7] = [
     ("__format_int", 2),
 ];
 
+/// The routines of preemptible code, added to the list when
+/// [`crate::preemptible`] holds.
+pub const PREEMPTIBLE_ROUTINES: [(&str, u16); 2] = [("__retag", 0), ("__tag_of", 0)];
+
+/// The runtime routines of this program.
+fn routines(program: &Program) -> Vec<(&'static str, u16)> {
+    let mut routines = RUNTIME_ROUTINES.to_vec();
+    if crate::preemptible(program) {
+        routines.extend(PREEMPTIBLE_ROUTINES);
+    }
+    routines
+}
+
 /// The address of everything static.
 #[derive(Debug, Default)]
 pub struct DataLayout {
@@ -54,7 +67,7 @@ impl DataLayout {
             layout.functions.push(next + 1);
             next += 3;
         }
-        for (name, _) in RUNTIME_ROUTINES {
+        for (name, _) in routines(program) {
             layout.routines.insert(name, next + 1);
             next += 3;
         }
@@ -121,7 +134,7 @@ impl DataLayout {
                 function.name
             );
         }
-        for (name, arity) in RUNTIME_ROUTINES {
+        for (name, arity) in routines(program) {
             let _ = writeln!(
                 text,
                 "    .word 0x0022, {name}, {arity}      ; {:#06x} closure of {name}",

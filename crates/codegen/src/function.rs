@@ -55,6 +55,8 @@ struct Emitter<'a> {
     last_line: usize,
     last_position: (usize, usize),
     error: Option<CodegenError>,
+    /// Whether hardware effects can interrupt this code (`crate::preemptible`).
+    preemptible: bool,
 }
 
 /// The assembly of one function.
@@ -95,6 +97,7 @@ pub fn emit(
         last_line: 0,
         last_position: (0, 0),
         error: None,
+        preemptible: crate::preemptible(program),
     };
     emitter.prologue(function);
     emitter.term(&function.body, &Context::Tail);
@@ -410,6 +413,45 @@ impl Emitter<'_> {
         }
     }
 
+    /// Loads tagged field `field` of the object in `base` (PTR, or CLOSURE
+    /// for v6) into v4. Clobbers v3, v5, v7. Preemptible code reads the
+    /// value and the tag word with LD and retags with `__retag`.
+    fn load_field(&mut self, base: &str, field: usize) {
+        if self.preemptible {
+            self.line(&format!("LD v4, {base}, {}", 2 * field));
+            self.line(&format!("LD v5, {base}, {}", 2 * field + 1));
+            self.call_routine("__retag");
+        } else {
+            self.line("CSRR v3, SP");
+            self.at_object(base, &format!("LDS v4, {field}"));
+        }
+    }
+
+    /// Stores v4, with its tag, into field `field` of the object in
+    /// `base` (a register other than v3, v5, v6, v7; PTR when
+    /// preemptible). Clobbers v3, v5, v7. Preemptible code gets the tag
+    /// with `__tag_of` and writes both words with ST.
+    fn store_field(&mut self, base: &str, field: usize) {
+        if self.preemptible {
+            self.line("MOV v3, v6");
+            self.line("MOV v6, v4");
+            self.call_routine("__tag_of");
+            self.line("MOV v6, v3");
+            self.line(&format!("ST v4, {base}, {}", 2 * field));
+            self.line(&format!("ST v5, {base}, {}", 2 * field + 1));
+        } else {
+            self.line("CSRR v3, SP");
+            self.at_object(base, &format!("STS v4, {field}"));
+        }
+    }
+
+    /// Calls a runtime routine that keeps v0 (CALL v7, v0 ... RET v0).
+    fn call_routine(&mut self, name: &str) {
+        load_number(&mut self.text, "v7", self.layout.routine(name));
+        self.line("SETTAG v7, CLOSURE");
+        self.line("CALL v7, v0");
+    }
+
     /// Points sp at `base` (a register), runs `inner`, points it back.
     fn at_object(&mut self, base: &str, inner: &str) {
         self.line(&format!("CSRW {base}, SP"));
@@ -490,8 +532,7 @@ impl Emitter<'_> {
             }
             Value::Field { object, index } => {
                 self.load("v2", object);
-                self.line("CSRR v3, SP");
-                self.at_object("v2", &format!("LDS v4, {index}"));
+                self.load_field("v2", *index);
                 self.store("v4", slot);
             }
             Value::SetField {
@@ -501,33 +542,46 @@ impl Emitter<'_> {
             } => {
                 self.load("v2", object);
                 self.load("v4", value);
-                self.line("CSRR v3, SP");
-                self.at_object("v2", &format!("STS v4, {index}"));
+                if self.preemptible {
+                    // ST wants a PTR; the object may be a closure (the
+                    // patching of local mutual recursion).
+                    self.line("SETTAG v2, PTR");
+                }
+                self.store_field("v2", *index);
                 self.store_unit(slot);
             }
             Value::LoadCaptured(index) => {
-                self.line("CSRR v3, SP");
-                self.at_object("v6", &format!("LDS v4, {}", index + 1));
+                self.load_field("v6", *index + 1);
                 self.store("v4", slot);
             }
             Value::SetCaptured { index, value } => {
                 self.load("v4", value);
-                self.line("CSRR v3, SP");
-                self.at_object("v6", &format!("STS v4, {}", index + 1));
+                if self.preemptible {
+                    self.line("MOV v2, v6");
+                    self.line("SETTAG v2, PTR");
+                    self.store_field("v2", *index + 1);
+                } else {
+                    self.line("CSRR v3, SP");
+                    self.at_object("v6", &format!("STS v4, {}", index + 1));
+                }
                 self.store_unit(slot);
             }
             Value::CurrentClosure => self.store("v6", slot),
             Value::LoadGlobal(global) => {
                 load_number(&mut self.text, "v2", self.layout.global(global.0));
-                self.line("CSRR v3, SP");
-                self.at_object("v2", "LDS v4, 0");
+                if self.preemptible {
+                    self.line("SETTAG v2, PTR");
+                }
+                self.load_field("v2", 0);
                 self.store("v4", slot);
             }
             Value::StoreGlobal(global, value) => {
                 self.load("v4", value);
                 load_number(&mut self.text, "v2", self.layout.global(global.0));
-                self.line("CSRR v3, SP");
-                self.at_object("v2", "STS v4, 0");
+                if self.preemptible {
+                    self.line("SETTAG v2, PTR");
+                }
+                self.store_field("v2", 0);
                 self.store_unit(slot);
             }
             Value::Perform { effect, argument } => {
@@ -601,6 +655,13 @@ impl Emitter<'_> {
     /// `first` on.
     fn fill_fields(&mut self, fields: &[Atom], first: usize) {
         if fields.is_empty() {
+            return;
+        }
+        if self.preemptible {
+            for (index, field) in fields.iter().enumerate() {
+                self.load("v4", field);
+                self.store_field("v2", first + index);
+            }
             return;
         }
         self.line("CSRR v3, SP");

@@ -36,6 +36,33 @@ pub struct CodegenError {
     pub span: Option<Span>,
 }
 
+/// The routines of preemptible code (`docs/backend.md`, "Preemptible
+/// code"): tagged field access without pointing sp at an object.
+const PREEMPTIBLE_RUNTIME: &str = include_str!("preemptible.s");
+
+/// Whether the program binds a hardware effect (family 0xF, op 3 and up;
+/// ops 1 and 2 are the back end's private operations): a packet can then
+/// surface at any instruction boundary and capture the code there, so
+/// the code must never leave sp pointing outside the stack, nor keep a
+/// stack address in a register (a resumed slice may lie elsewhere).
+pub fn preemptible(program: &Program) -> bool {
+    starts_timer(program)
+        || program
+            .manifest
+            .iter()
+            .any(|entry| entry.effect.family == 0xF && entry.effect.op >= 3)
+}
+
+/// Whether the program uses the prelude's `start_timer` (the lowering
+/// builds it as a function of that name): its ticks can then interrupt
+/// any code, and the start routine stops the timer when `main` returns.
+pub fn starts_timer(program: &Program) -> bool {
+    program
+        .functions
+        .iter()
+        .any(|function| function.name == "start_timer")
+}
+
 /// Generates the assembly of a whole program.
 pub fn generate(program: &Program, source: Option<&str>) -> Result<String, Vec<CodegenError>> {
     let layout = DataLayout::new(program);
@@ -66,6 +93,9 @@ pub fn generate(program: &Program, source: Option<&str>) -> Result<String, Vec<C
     }
     text.push('\n');
     text.push_str(RUNTIME);
+    if preemptible(program) {
+        text.push_str(PREEMPTIBLE_RUNTIME);
+    }
     if errors.is_empty() {
         Ok(text)
     } else {
@@ -99,6 +129,18 @@ fn emit_start(program: &Program, layout: &DataLayout, text: &mut String) {
         let _ = writeln!(text, "    LI v0, 0");
         let _ = writeln!(text, "    SETTAG v0, UNIT");
         let _ = writeln!(text, "    CALL v7, v0");
+    }
+    if starts_timer(program) {
+        // Stop the timer (its enable op, (4, 2), with 0), then halt for
+        // good: a tick already on its way wakes the core, the boot ROM's
+        // bottom handler drops it and resumes after the HALT, which
+        // halts again.
+        let _ = writeln!(text, "    LI v0, 0");
+        let _ = writeln!(text, "    PERF 4, 2, v0        ; the timer off");
+        let _ = writeln!(text, "__halted:");
+        let _ = writeln!(text, "    HALT");
+        let _ = writeln!(text, "    JMP __halted");
+        return;
     }
     let _ = writeln!(text, "    HALT");
 }

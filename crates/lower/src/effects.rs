@@ -12,6 +12,32 @@ use cml_syntax::ast::Path;
 const FIRST_USER_FAMILY: u8 = 0x8;
 /// The last family user effects may spill into.
 const LAST_USER_FAMILY: u8 = 0xE;
+/// The family of hardware effects: packets surfacing as PERFs (Appendix
+/// A §15, `docs/soc-decisions.md`).
+pub const HARDWARE_FAMILY: u8 = 0xF;
+
+/// Effects bound to a hardware effect by name (`docs/backend.md`,
+/// "Hardware effects"): a one-operation effect with this name is the
+/// hardware PERF (0xF, op) instead of a user family. Chapter 11's `Tick`
+/// is the timer's tick packet (op 0x03, payload the core ID).
+pub const HARDWARE_EFFECTS: [(&str, u8); 1] = [("Tick", 0x03)];
+
+/// The hardware op a one-operation effect of this name is bound to.
+fn hardware_op(name: &str, operation_count: usize) -> Option<u8> {
+    if operation_count != 1 {
+        return None;
+    }
+    HARDWARE_EFFECTS
+        .iter()
+        .find(|(hardware, _)| *hardware == name)
+        .map(|(_, op)| *op)
+}
+
+/// Whether an operation is a hardware effect (family 0xF, op 3 and up:
+/// ops 1 and 2 are the back end's private operations).
+pub fn is_hardware(effect: Effect) -> bool {
+    effect.family == HARDWARE_FAMILY && effect.op >= 3
+}
 
 /// Every operation's number.
 #[derive(Clone, Debug, Default)]
@@ -49,6 +75,9 @@ impl EffectNumbers {
                 "Scheduler" => (0, 0),
                 "Mem" => (1, 0),
                 "IO" => (2, 1),
+                name if hardware_op(name, count).is_some() => {
+                    (HARDWARE_FAMILY, hardware_op(name, count).unwrap_or(0))
+                }
                 _ => {
                     if next_op as usize + count > 16 {
                         family += 1;

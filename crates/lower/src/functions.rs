@@ -4,7 +4,9 @@
 //! wrappers, constructors used as functions, and the prelude's built-in
 //! functions.
 
-use cml_ir::{Atom, FunctionId, FunctionKind, ObjectKind, Primitive, Runtime, Span, Term, Value};
+use cml_ir::{
+    Atom, Effect, FunctionId, FunctionKind, ObjectKind, Primitive, Runtime, Span, Term, Value,
+};
 use cml_syntax::ast::{self, Expr, Pattern};
 
 use crate::builder::{Sequence, VarKind, Variable};
@@ -542,6 +544,9 @@ impl Lowerer<'_> {
     }
 
     /// The prelude function `name`, built on first use.
+    ///
+    /// `start_timer period` is the one device primitive: the timer's ops
+    /// (Appendix C.3) reload 0x01, enable 0x02, bind 0x04.
     pub(crate) fn builtin(&mut self, name: &str) -> Option<FunctionId> {
         let name: &'static str = match name {
             "print_string" => "print_string",
@@ -552,6 +557,7 @@ impl Lowerer<'_> {
             "int_of_byte" => "int_of_byte",
             "byte_of_int" => "byte_of_int",
             "unwrap" => "unwrap",
+            "start_timer" => "start_timer",
             _ => return None,
         };
         if let Some(id) = self.builtins.get(name) {
@@ -600,6 +606,37 @@ impl Lowerer<'_> {
                 Value::Runtime(Runtime::StringOfByte, vec![Atom::Local(parameter)]),
                 Term::Return(Atom::Local(text)),
             ),
+            // The timer through the boot ROM's default bindings (family 4
+            // is the first timer, op k its op k, `docs/soc-decisions.md`):
+            // bind it to core 0, set the reload, enable it. Each is a
+            // Remote PERF: a packet, no answer.
+            "start_timer" => {
+                let timer = |op| Effect { family: 4, op };
+                let bound = self.scopes.builder().fresh_local();
+                let enabled = self.scopes.builder().fresh_local();
+                let_(
+                    bound,
+                    Value::Perform {
+                        effect: timer(TIMER_BIND),
+                        argument: Atom::Int(0),
+                    },
+                    let_(
+                        result,
+                        Value::Perform {
+                            effect: timer(TIMER_RELOAD),
+                            argument: Atom::Local(parameter),
+                        },
+                        let_(
+                            enabled,
+                            Value::Perform {
+                                effect: timer(TIMER_ENABLE),
+                                argument: Atom::Int(1),
+                            },
+                            Term::Return(Atom::Unit),
+                        ),
+                    ),
+                )
+            }
             // A byte is an INT 0..255 already.
             "int_of_byte" => Term::Return(Atom::Local(parameter)),
             "byte_of_int" => let_(
@@ -648,3 +685,9 @@ impl Lowerer<'_> {
         Some(id)
     }
 }
+
+/// The timer's ops (Appendix C.3), reached as (4, op) through the boot
+/// ROM's default bindings.
+const TIMER_RELOAD: u8 = 0x01;
+const TIMER_ENABLE: u8 = 0x02;
+const TIMER_BIND: u8 = 0x04;

@@ -72,11 +72,15 @@ impl Lowerer<'_> {
                         span,
                     };
                     let name = format!("{effect_name}.{} clause", operation.last().text);
-                    let tail_resumptive = crate::tail_resumptive::is_tail_resumptive(
-                        continuation,
-                        body,
-                        state_update.as_ref(),
-                    );
+                    // A hardware effect's clause always captures: a
+                    // tail-resumptive one would be called on top of the
+                    // interrupted code and clobber its v0, v1 and v7.
+                    let tail_resumptive = !crate::effects::is_hardware(effect)
+                        && crate::tail_resumptive::is_tail_resumptive(
+                            continuation,
+                            body,
+                            state_update.as_ref(),
+                        );
                     let id =
                         self.lower_clause(&shape, name, group, state, shallow, tail_resumptive);
                     handled.push((effect, id, tail_resumptive));
