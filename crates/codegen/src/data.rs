@@ -26,7 +26,8 @@ pub const RUNTIME_ROUTINES: [(&str, u16); 7] = [
 
 /// The routines of preemptible code, added to the list when
 /// [`crate::preemptible`] holds.
-pub const PREEMPTIBLE_ROUTINES: [(&str, u16); 2] = [("__retag", 0), ("__tag_of", 0)];
+pub const PREEMPTIBLE_ROUTINES: [(&str, u16); 3] =
+    [("__retag", 0), ("__tag_of", 0), ("__equal_p", 2)];
 
 /// The runtime routines of this program.
 fn routines(program: &Program) -> Vec<(&'static str, u16)> {

@@ -479,6 +479,20 @@ impl Emitter<'_> {
                 for (register, atom) in atoms.iter().enumerate() {
                     self.load(&format!("v{register}"), atom);
                 }
+                let name = if self.preemptible && name == "__equal" {
+                    // The operands' tags as INTs in v2 and v3 (v6 kept
+                    // in v4 meanwhile), for the preemptible `__equal_p`.
+                    self.line("MOV v4, v6");
+                    for (operand, tag) in [("v0", "v2"), ("v1", "v3")] {
+                        self.line(&format!("MOV v6, {operand}"));
+                        self.call_routine("__tag_of");
+                        self.line(&format!("MOV {tag}, v5"));
+                    }
+                    self.line("MOV v6, v4");
+                    "__equal_p"
+                } else {
+                    name
+                };
                 load_number(&mut self.text, "v7", self.layout.routine(name));
                 self.line("SETTAG v7, CLOSURE");
                 self.line("CALL v7, v0");

@@ -93,6 +93,26 @@ fn preemptible_code_never_moves_sp_to_an_object() {
     assert!(code.contains("__retag") && code.contains("__tag_of"));
 }
 
+#[test]
+fn preemptible_equality_reads_tags_as_words() {
+    // `==` on values whose type is not visibly int goes to `__equal_p`
+    // with the tags in v2 and v3: strings, records, constructors, mixed.
+    let source = "effect Tick : int -> unit\n\n\
+                  let same a b = if a == b then print_string \"y\" else print_string \"n\"\n\n\
+                  let main () =\n  \
+                  same \"ab\" \"ab\";\n  same \"ab\" \"ac\";\n  \
+                  same (1, \"x\") (1, \"x\");\n  same (1, \"x\") (2, \"x\");\n  \
+                  same (Some [1; 2]) (Some [1; 2]);\n  same (Some [1]) None;\n  \
+                  same () ();\n  same true false\n";
+    let (assembly, output) = run(source);
+    assert_eq!(output, "ynynynyn");
+    let code = program_code(&assembly);
+    assert!(
+        code.contains("__equal_p") && !code.contains(", SP"),
+        "{code}"
+    );
+}
+
 /// Every corpus program with an expected output, compiled preemptible
 /// (an unused `Tick` declaration appended), prints the same: the LD/ST
 /// field access with `__retag` and `__tag_of` keeps every tag.
