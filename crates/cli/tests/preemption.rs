@@ -34,10 +34,9 @@
 //! many different instruction boundaries: it runs with periods from 2,700
 //! to 3,600 cycles, so the ticks land in different places each time, and
 //! every value printed must be the one computed by hand in its header.
-//! Below about 2,500 cycles the run livelocks (`docs/backend.md`,
-//! "Preemptible code"): ticks arrive faster than the kernel switches and
-//! drops them, queue in the core's FIFO, and each resumed process is
-//! preempted again before its first instruction.
+//! Below about 2,500 cycles the run makes no progress (`docs/backend.md`,
+//! "Hardware effects and preemption"): ticks arrive faster than the
+//! kernel switches or drops them and queue in the core's FIFO.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
