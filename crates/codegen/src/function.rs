@@ -686,6 +686,43 @@ impl Emitter<'_> {
     }
 
     fn primitive(&mut self, primitive: Primitive, atoms: &[Atom], slot: Option<u8>) {
+        match primitive {
+            Primitive::Halt => {
+                self.line("HALT");
+                self.store_unit(slot);
+                return;
+            }
+            Primitive::CoreId => {
+                self.line("CSRR v2, CORE");
+                self.store("v2", slot);
+                return;
+            }
+            Primitive::Increment | Primitive::Decrement => {
+                // INC/DEC take a 4-bit immediate: a longer step is a run
+                // of them, 15 words at a time.
+                let mnemonic = if primitive == Primitive::Increment {
+                    "INC"
+                } else {
+                    "DEC"
+                };
+                self.load("v2", &atoms[0]);
+                let mut words = match atoms.get(1) {
+                    Some(Atom::Int(n)) => i64::from(*n).max(0),
+                    _ => 0,
+                };
+                if words == 0 {
+                    self.line(&format!("{mnemonic} v2, v2, 0"));
+                }
+                while words > 0 {
+                    let step = words.min(15);
+                    self.line(&format!("{mnemonic} v2, v2, {step}"));
+                    words -= step;
+                }
+                self.store("v2", slot);
+                return;
+            }
+            _ => {}
+        }
         self.load("v2", &atoms[0]);
         if let Some(second) = atoms.get(1) {
             self.load("v3", second);
@@ -703,6 +740,9 @@ impl Emitter<'_> {
             Primitive::ShiftLeft => Some("SHL"),
             Primitive::ShiftRight => Some("SHR"),
             Primitive::Equal | Primitive::Not => None,
+            Primitive::Increment | Primitive::Decrement | Primitive::Halt | Primitive::CoreId => {
+                None
+            }
         };
         if let Some(mnemonic) = simple {
             self.line(&format!("{mnemonic} v2, v2, v3"));

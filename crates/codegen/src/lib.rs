@@ -40,8 +40,8 @@ pub struct CodegenError {
 /// code"): tagged field access without pointing sp at an object.
 const PREEMPTIBLE_RUNTIME: &str = include_str!("preemptible.s");
 
-/// Whether the program binds a hardware effect (family 0xF, op 3 and up;
-/// ops 1 and 2 are the back end's private operations): a packet can then
+/// Whether the program binds a hardware effect (family 0xF, op 1 and up;
+/// op 0 is the faults'): a packet can then
 /// surface at any instruction boundary and capture the code there, so
 /// the code must never leave sp pointing outside the stack, nor keep a
 /// stack address in a register (a resumed slice may lie elsewhere).
@@ -50,7 +50,7 @@ pub fn preemptible(program: &Program) -> bool {
         || program
             .manifest
             .iter()
-            .any(|entry| entry.effect.family == 0xF && entry.effect.op >= 3)
+            .any(|entry| entry.effect.family == 0xF && entry.effect.op >= 1)
 }
 
 /// Whether the program uses the prelude's `start_timer` (the lowering

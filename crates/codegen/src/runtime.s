@@ -23,7 +23,7 @@ __io_print:
     SETTAG v0, UNIT
     RET v0
 
-; __probe: the clause of the instance probe (0xF, 1), installed with
+; __probe: the clause of the instance probe (0xE, 0), installed with
 ; INSTT by every handler run routine and bound as the effect table's
 ; bottom entry: it answers the environment of the frame that serves it
 ; (the run routine's closure; UNIT 0 at the bottom). RET restores the

@@ -54,11 +54,25 @@ pub struct Effect {
 /// the frame that serves it: a run routine performs it after its body
 /// returns to learn whether its own instance is still installed
 /// (`docs/backend.md`, "Shallow handlers and the instance probe").
-pub const PROBE: Effect = Effect { family: 0xF, op: 1 };
+///
+/// It and [`REIFY`] live in family 0xE, which the manifest reserves for
+/// the back end (user effects get 0x8-0xD): family 0xF is the hardware's,
+/// and its ops 1 and 2 are device events (a key, a received byte).
+pub const PROBE: Effect = Effect {
+    family: BACK_END_FAMILY,
+    op: 0,
+};
+
+/// The family the manifest reserves for the back end's private
+/// operations (`docs/backend.md`, "Effects").
+pub const BACK_END_FAMILY: u8 = 0xE;
 
 /// The private operation `reify` performs to capture the continuation
 /// that will run its function (`docs/backend.md`, "reify").
-pub const REIFY: Effect = Effect { family: 0xF, op: 2 };
+pub const REIFY: Effect = Effect {
+    family: BACK_END_FAMILY,
+    op: 1,
+};
 
 /// An operand: a local or a constant.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,6 +123,17 @@ pub enum Primitive {
     ShiftLeft,
     /// `lsr`.
     ShiftRight,
+    /// `__inc p n`: the pointer `n` words on (INC; `n` an `Atom::Int`
+    /// literal, 0 or more).
+    Increment,
+    /// `__dec p n`: the pointer `n` words back (DEC; `n` an `Atom::Int`
+    /// literal, 0 or more).
+    Decrement,
+    /// `__halt ()`: HALT, the core stopped until a packet arrives; `()`.
+    Halt,
+    /// `__read_core_id_register ()`: the core-id control register (CSRR
+    /// 3), an `int`. No atoms.
+    CoreId,
 }
 
 /// A routine of the hand-written runtime.

@@ -10,8 +10,9 @@ use cml_syntax::ast::Path;
 
 /// The family user effects start in (Appendix C.7: "user-defined").
 const FIRST_USER_FAMILY: u8 = 0x8;
-/// The last family user effects may spill into.
-const LAST_USER_FAMILY: u8 = 0xE;
+/// The last family user effects may spill into (0xE is the back end's,
+/// [`cml_ir::BACK_END_FAMILY`]).
+const LAST_USER_FAMILY: u8 = cml_ir::BACK_END_FAMILY - 1;
 /// The family of hardware effects: packets surfacing as PERFs (Appendix
 /// A §15, `docs/soc-decisions.md`).
 pub const HARDWARE_FAMILY: u8 = 0xF;
@@ -19,8 +20,10 @@ pub const HARDWARE_FAMILY: u8 = 0xF;
 /// Effects bound to a hardware effect by name (`docs/backend.md`,
 /// "Hardware effects"): a one-operation effect with this name is the
 /// hardware PERF (0xF, op) instead of a user family. Chapter 11's `Tick`
-/// is the timer's tick packet (op 0x03, payload the core ID).
-pub const HARDWARE_EFFECTS: [(&str, u8); 1] = [("Tick", 0x03)];
+/// is the timer's tick packet (op 0x03, payload the core ID);
+/// `KeyArrival` is the keyboard's key event (op 0x01, payload the key
+/// byte, bit 7 set on a release).
+pub const HARDWARE_EFFECTS: [(&str, u8); 2] = [("Tick", 0x03), ("KeyArrival", 0x01)];
 
 /// The hardware op a one-operation effect of this name is bound to.
 fn hardware_op(name: &str, operation_count: usize) -> Option<u8> {
@@ -33,10 +36,10 @@ fn hardware_op(name: &str, operation_count: usize) -> Option<u8> {
         .map(|(_, op)| *op)
 }
 
-/// Whether an operation is a hardware effect (family 0xF, op 3 and up:
-/// ops 1 and 2 are the back end's private operations).
+/// Whether an operation is a hardware effect (family 0xF, op 1 and up:
+/// op 0 is the faults').
 pub fn is_hardware(effect: Effect) -> bool {
-    effect.family == HARDWARE_FAMILY && effect.op >= 3
+    effect.family == HARDWARE_FAMILY && effect.op >= 1
 }
 
 /// Every operation's number.
@@ -46,14 +49,15 @@ pub struct EffectNumbers {
     pub numbers: HashMap<(String, String), Effect>,
     /// The manifest, in numbering order.
     pub manifest: Vec<ManifestEntry>,
-    /// Effects that did not fit in families 0x8-0xE.
+    /// Effects that did not fit in families 0x8-0xD.
     pub overflow: Vec<String>,
 }
 
 impl EffectNumbers {
     /// Numbers every declared effect: `Scheduler` family 0, `Mem` family 1,
     /// `IO` family 2 from op 1 (op 0 is the UART transmit binding), user
-    /// effects packed into 0x8-0xE in declaration order.
+    /// effects packed into 0x8-0xD in declaration order (0xE is the back
+    /// end's).
     pub fn assign(declarations: &Declarations) -> EffectNumbers {
         let mut effects: Vec<_> = declarations.effects.values().collect();
         // Module effects in source order; prelude ones (no span) first, by name.

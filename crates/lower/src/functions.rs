@@ -447,7 +447,10 @@ impl Lowerer<'_> {
     /// arguments (`docs/backend.md`, "unsafe"): `__alloc Record n` is a
     /// record of `n` fields holding `()`, `__ld i p` reads field `i` with
     /// the tag it was stored with, `__st i p v` writes it; `i` and `n`
-    /// must be literals. The others are diagnostics.
+    /// must be literals. `__inc p n` and `__dec p n` move a pointer `n`
+    /// words (INC/DEC; `n` a literal), `__halt ()` is HALT and
+    /// `__read_core_id_register ()` reads the core-id control register
+    /// (CSRR 3). The others are diagnostics.
     fn lower_primitive(
         &mut self,
         name: &str,
@@ -489,11 +492,33 @@ impl Lowerer<'_> {
                     value,
                 }
             }
+            ("__inc" | "__dec", [pointer, step])
+                if literal(step).is_some_and(|n| n <= i16::MAX as usize) =>
+            {
+                let object = self.lower_value(pointer, sequence);
+                let words = literal(step).unwrap_or(0) as i16;
+                let primitive = if name == "__inc" {
+                    Primitive::Increment
+                } else {
+                    Primitive::Decrement
+                };
+                Value::Primitive(primitive, vec![object, Atom::Int(words)])
+            }
+            ("__halt", [unit]) => {
+                let _ = self.lower_value(unit, sequence);
+                Value::Primitive(Primitive::Halt, Vec::new())
+            }
+            ("__read_core_id_register", [unit]) => {
+                let _ = self.lower_value(unit, sequence);
+                Value::Primitive(Primitive::CoreId, Vec::new())
+            }
             _ => {
                 self.unsupported(
                     &format!(
-                        "`{name}` here (the back end has `__alloc Record n`, `__ld i p` and \
-                         `__st i p v` with literal sizes and indices below 7, fully applied)"
+                        "`{name}` here (the back end has `__alloc Record n`, `__ld i p`, \
+                         `__st i p v`, `__inc p n` and `__dec p n` with literal sizes, \
+                         indices below 7 and steps, `__halt ()` and \
+                         `__read_core_id_register ()`, fully applied)"
                     ),
                     span.clone(),
                 );
@@ -545,8 +570,9 @@ impl Lowerer<'_> {
 
     /// The prelude function `name`, built on first use.
     ///
-    /// `start_timer period` is the one device primitive: the timer's ops
-    /// (Appendix C.3) reload 0x01, enable 0x02, bind 0x04.
+    /// `start_timer period` and `start_keyboard ()` are the device
+    /// primitives: the timer's ops (Appendix C.3) reload 0x01, enable
+    /// 0x02, bind 0x04; the keyboard's bind 0x02.
     pub(crate) fn builtin(&mut self, name: &str) -> Option<FunctionId> {
         let name: &'static str = match name {
             "print_string" => "print_string",
@@ -558,6 +584,7 @@ impl Lowerer<'_> {
             "byte_of_int" => "byte_of_int",
             "unwrap" => "unwrap",
             "start_timer" => "start_timer",
+            "start_keyboard" => "start_keyboard",
             _ => return None,
         };
         if let Some(id) = self.builtins.get(name) {
@@ -637,6 +664,21 @@ impl Lowerer<'_> {
                     ),
                 )
             }
+            // The keyboard through the boot ROM's default bindings (family
+            // 3 is the first KID): bind it to core 0, one Remote PERF. Its
+            // key events then surface as (0xF, 1), which an effect named
+            // `KeyArrival` is bound to.
+            "start_keyboard" => let_(
+                result,
+                Value::Perform {
+                    effect: Effect {
+                        family: 3,
+                        op: KEYBOARD_BIND,
+                    },
+                    argument: Atom::Int(0),
+                },
+                Term::Return(Atom::Unit),
+            ),
             // A byte is an INT 0..255 already.
             "int_of_byte" => Term::Return(Atom::Local(parameter)),
             "byte_of_int" => let_(
@@ -691,3 +733,5 @@ impl Lowerer<'_> {
 const TIMER_RELOAD: u8 = 0x01;
 const TIMER_ENABLE: u8 = 0x02;
 const TIMER_BIND: u8 = 0x04;
+/// The keyboard's bind op (Appendix C.3), reached as (3, op).
+const KEYBOARD_BIND: u8 = 0x02;

@@ -144,7 +144,7 @@ impl<'a> Lowerer<'a> {
         let mut errors = Vec::new();
         for name in &effects.overflow {
             errors.push(LowerError {
-                message: format!("effect `{name}` does not fit in the user families 0x8-0xE"),
+                message: format!("effect `{name}` does not fit in the user families 0x8-0xD"),
                 span: declarations.effects.get(name).and_then(|e| e.span.clone()),
                 hint: Some("a program has 7 families of 16 operations for its own effects".into()),
             });

@@ -1,0 +1,86 @@
+//! The back end's machine primitives and device events on the
+//! system-on-chip, through the real `cml` binary (booted through the ROM;
+//! `crates/compile/tests/programs.rs` boots bare, with one core and no
+//! devices). Expected outputs written by hand from the programs' headers.
+//!
+//! * `tests/programs/soc/core_id_halt.cml` on two cores: each core reads
+//!   its id with `__read_core_id_register ()` (CSRR 3) and only core 1
+//!   prints; then each runs `__halt ()` (HALT), nothing wakes them, and
+//!   the run ends with status 0 without "woken".
+//! * `tests/programs/soc/key_arrival.cml` with a key script: an effect
+//!   named `KeyArrival` is bound to the keyboard's key event (0xF, 1),
+//!   which was the back end's instance probe before the private
+//!   operations moved to family 0xE (`docs/backend.md`, "Effects").
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn program(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/programs/soc")
+        .join(name)
+}
+
+fn scratch(test: &str) -> PathBuf {
+    let directory = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli-device-events")
+        .join(test);
+    let _ = std::fs::remove_dir_all(&directory);
+    std::fs::create_dir_all(&directory).expect("create the scratch directory");
+    directory
+}
+
+/// Runs `cml run` with these arguments; its stdout, after asserting
+/// status 0.
+fn cml_run(arguments: &[&str], file: &Path) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_cml"))
+        .arg("run")
+        .args(["--max-cycles", "5000000"])
+        .args(arguments)
+        .arg(file)
+        .output()
+        .expect("run the cml binary");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "cml run {} failed:\n{stderr}",
+        file.display()
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+#[test]
+fn each_core_reads_its_own_id_and_halts() {
+    let output = cml_run(&["--cores", "2"], &program("core_id_halt.cml"));
+    assert_eq!(output, "core 1 here\n");
+}
+
+#[test]
+fn the_same_program_on_one_core_prints_nothing_and_halts() {
+    let output = cml_run(&[], &program("core_id_halt.cml"));
+    assert_eq!(output, "");
+}
+
+#[test]
+fn a_scripted_key_reaches_the_key_arrival_clause() {
+    let directory = scratch("keys");
+    let keys = directory.join("keys.txt");
+    std::fs::write(&keys, "5000 'A'\n9000 'B'\n12000 'A' release\n").expect("write the keys");
+    let keys = keys.display().to_string();
+    let output = cml_run(&["--keys", &keys], &program("key_arrival.cml"));
+    assert_eq!(output, "key A\nkey B\nrelease 65\ndone\n");
+}
+
+#[test]
+fn a_key_pressed_before_the_keyboard_is_bound_waits_for_it() {
+    // Cycle 1 is long before `main` binds the keyboard (the boot ROM's
+    // enumeration alone takes thousands of cycles): the device keeps the
+    // events until a core binds it (`docs/soc-decisions.md`, "Devices
+    // start unbound"), so all three still reach the clause, in order.
+    let directory = scratch("early");
+    let keys = directory.join("keys.txt");
+    std::fs::write(&keys, "1 'x'\n2 'y'\n3 'x' release\n").expect("write the keys");
+    let keys = keys.display().to_string();
+    let output = cml_run(&["--keys", &keys], &program("key_arrival.cml"));
+    assert_eq!(output, "key x\nkey y\nrelease 120\ndone\n");
+}
