@@ -355,3 +355,17 @@ fn most_generated_modules_parse_cleanly() {
     }
     assert!(clean * 2 > total, "only {clean} of {total} parse cleanly");
 }
+
+/// A row variable bound inside its own label's arguments made an infinite
+/// type, and the checker's recursion overflowed the stack (found by
+/// `generated_declarations_never_panic`). The occurs check now sees
+/// inside labels: this is a type error, reported.
+#[test]
+fn a_continuation_performed_into_its_own_row_is_an_infinite_type() {
+    let source = "effect State a { get : () -> a\n put : a -> () }\n\
+                  let f k = perform State.put k; resume k 1\n";
+    let parsed = cml_syntax::parse(source);
+    assert!(parsed.errors.is_empty());
+    let checked = cml_check::check_module(&parsed.module);
+    assert!(checked.has_errors(), "{:?}", checked.errors);
+}

@@ -164,7 +164,7 @@ impl Table {
             (Row::Var(variable), other) | (other, Row::Var(variable))
                 if self.rigid_row_info(*variable).is_none() =>
             {
-                if self.row_contains_variable(other, *variable) {
+                if self.row_variable_occurs(*variable, other) {
                     return Err(Mismatch::InfiniteRow(left.clone(), right.clone()));
                 }
                 let level = self.row_level(*variable).unwrap_or(u32::MAX);
@@ -281,8 +281,44 @@ impl Table {
         }
     }
 
-    fn row_contains_variable(&self, row: &Row, variable: crate::types::RowVar) -> bool {
-        self.row_tail(row) == Some(variable)
+    /// Whether the row variable `variable` occurs anywhere in `row`: as
+    /// its tail, or inside the types its labels are applied to (`⟨State
+    /// (a -> b / ρ) | ρ'⟩` holds ρ). Binding a variable to a row that holds
+    /// it would make an infinite type (`let f k = perform State.put k;
+    /// resume k 1` asks for one).
+    fn row_variable_occurs(&self, variable: crate::types::RowVar, row: &Row) -> bool {
+        match self.shallow_row(row) {
+            Row::Empty => false,
+            Row::Var(other) => other == variable,
+            Row::Extend(label, rest) => {
+                label
+                    .arguments
+                    .iter()
+                    .any(|argument| self.row_variable_occurs_in_type(variable, argument))
+                    || self.row_variable_occurs(variable, &rest)
+            }
+        }
+    }
+
+    /// Whether the row variable `variable` occurs anywhere in `ty`.
+    fn row_variable_occurs_in_type(&self, variable: crate::types::RowVar, ty: &Type) -> bool {
+        match self.shallow(ty) {
+            Type::Var(_) => false,
+            Type::Constructor(_, items) | Type::Tuple(items) => items
+                .iter()
+                .any(|item| self.row_variable_occurs_in_type(variable, item)),
+            Type::Function(parameter, result, row) | Type::Continuation(parameter, result, row) => {
+                self.row_variable_occurs_in_type(variable, &parameter)
+                    || self.row_variable_occurs_in_type(variable, &result)
+                    || self.row_variable_occurs(variable, &row)
+            }
+            Type::Handler(labels, input, output, row) => {
+                self.row_variable_occurs(variable, &labels)
+                    || self.row_variable_occurs_in_type(variable, &input)
+                    || self.row_variable_occurs_in_type(variable, &output)
+                    || self.row_variable_occurs(variable, &row)
+            }
+        }
     }
 
     fn lower_levels_in_row(&mut self, row: &Row, level: u32) {
