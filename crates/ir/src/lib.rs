@@ -317,6 +317,19 @@ pub enum Term {
     Fail(Span),
 }
 
+impl Term {
+    /// `let local = value in body`: the one way lowering binds a value to
+    /// a local it keeps.
+    pub fn bind(local: LocalId, value: Value, span: Option<Span>, body: Term) -> Term {
+        Term::Let {
+            local: Some(local),
+            value,
+            span,
+            body: Box::new(body),
+        }
+    }
+}
+
 /// How a function is entered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FunctionKind {

@@ -86,20 +86,10 @@ impl FunctionBuilder {
     pub fn with_prologue(&self, body: Term) -> Term {
         let mut term = body;
         for (index, local) in self.loaded_captures.iter().rev() {
-            term = Term::Let {
-                local: Some(*local),
-                value: Value::LoadCaptured(*index),
-                span: None,
-                body: Box::new(term),
-            };
+            term = Term::bind(*local, Value::LoadCaptured(*index), None, term);
         }
         if let Some(local) = self.self_local {
-            term = Term::Let {
-                local: Some(local),
-                value: Value::CurrentClosure,
-                span: None,
-                body: Box::new(term),
-            };
+            term = Term::bind(local, Value::CurrentClosure, None, term);
         }
         term
     }

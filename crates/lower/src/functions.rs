@@ -598,12 +598,7 @@ impl Lowerer<'_> {
         let parameter = self.scopes.builder().fresh_local();
         let text = self.scopes.builder().fresh_local();
         let result = self.scopes.builder().fresh_local();
-        let let_ = |local, value, body| Term::Let {
-            local: Some(local),
-            value,
-            span: None,
-            body: Box::new(body),
-        };
+        let let_ = |local, value, body| Term::bind(local, value, None, body);
         let perform = |argument| match console {
             Some(effect) => Value::Perform { effect, argument },
             None => Value::Atom(Atom::Unit),

@@ -426,49 +426,26 @@ fn run_body(
     handled: &[(Effect, FunctionId)],
     span: &Span,
 ) -> Term {
-    let [first, second, mode, me, inner_mode, result, installed] = locals;
+    let [_, _, _, _, _, result, installed] = locals;
     let mut effects: Vec<Effect> = handled.iter().map(|(effect, _)| *effect).collect();
     effects.push(PROBE);
-    let let_ = |local, value, body| Term::Let {
-        local: Some(local),
-        value,
-        span: Some(span.clone()),
-        body: Box::new(body),
-    };
-    let_(
-        me,
-        Value::CurrentClosure,
-        let_(
-            inner_mode,
-            Value::Primitive(
-                cml_ir::Primitive::Add,
-                vec![Atom::Local(mode), Atom::Int(1)],
-            ),
-            let_(
-                result,
-                Value::Call {
-                    callee: Atom::Local(me),
-                    arguments: vec![
-                        Atom::Local(first),
-                        Atom::Local(second),
-                        Atom::Local(inner_mode),
-                    ],
-                },
-                let_(
-                    installed,
-                    Value::Installed,
-                    Term::If {
-                        condition: Atom::Local(installed),
-                        then_branch: Box::new(Term::Let {
-                            local: None,
-                            value: Value::Uninstall(effects),
-                            span: None,
-                            body: Box::new(finish),
-                        }),
-                        else_branch: Box::new(Term::Return(Atom::Local(result))),
-                    },
-                ),
-            ),
+    call_self_in_next_mode(
+        locals,
+        span,
+        bind_at(
+            installed,
+            Value::Installed,
+            span,
+            Term::If {
+                condition: Atom::Local(installed),
+                then_branch: Box::new(Term::Let {
+                    local: None,
+                    value: Value::Uninstall(effects),
+                    span: None,
+                    body: Box::new(finish),
+                }),
+                else_branch: Box::new(Term::Return(Atom::Local(result))),
+            },
         ),
     )
 }
@@ -486,28 +463,24 @@ fn deep_run_body(
     handled: &[(Effect, FunctionId)],
     span: &Span,
 ) -> Term {
-    let [first, second, mode, me, inner_mode, result, installed] = locals;
+    let [first, _, mode, _, _, result, installed] = locals;
     let effects: Vec<Effect> = handled.iter().map(|(effect, _)| *effect).collect();
-    let let_ = |local, value, body| Term::Let {
-        local: Some(local),
-        value,
-        span: Some(span.clone()),
-        body: Box::new(body),
-    };
-    let_(
+    bind_at(
         installed,
         Value::Primitive(
             cml_ir::Primitive::Equal,
             vec![Atom::Local(mode), Atom::Int(1)],
         ),
+        span,
         Term::If {
             condition: Atom::Local(installed),
-            then_branch: Box::new(let_(
+            then_branch: Box::new(bind_at(
                 result,
                 Value::Call {
                     callee: Atom::Local(first),
                     arguments: vec![Atom::Unit],
                 },
+                span,
                 Term::Let {
                     local: None,
                     value: Value::Uninstall(effects),
@@ -515,29 +488,50 @@ fn deep_run_body(
                     body: Box::new(finish),
                 },
             )),
-            else_branch: Box::new(let_(
-                me,
-                Value::CurrentClosure,
-                let_(
-                    inner_mode,
-                    Value::Primitive(
-                        cml_ir::Primitive::Add,
-                        vec![Atom::Local(mode), Atom::Int(1)],
-                    ),
-                    let_(
-                        result,
-                        Value::Call {
-                            callee: Atom::Local(me),
-                            arguments: vec![
-                                Atom::Local(first),
-                                Atom::Local(second),
-                                Atom::Local(inner_mode),
-                            ],
-                        },
-                        Term::Return(Atom::Local(result)),
-                    ),
-                ),
+            else_branch: Box::new(call_self_in_next_mode(
+                locals,
+                span,
+                Term::Return(Atom::Local(result)),
             )),
         },
     )
+}
+
+/// What modes 0 and 2 of every run routine do first: call the routine
+/// itself (its own closure) with the same two arguments in the next mode
+/// (1 or 3), so that the frames' prompt lies below this frame, bind what
+/// comes back to `result`, and go on with `after`.
+fn call_self_in_next_mode(locals: [cml_ir::LocalId; RUN_LOCALS], span: &Span, after: Term) -> Term {
+    let [first, second, mode, me, inner_mode, result, _] = locals;
+    bind_at(
+        me,
+        Value::CurrentClosure,
+        span,
+        bind_at(
+            inner_mode,
+            Value::Primitive(
+                cml_ir::Primitive::Add,
+                vec![Atom::Local(mode), Atom::Int(1)],
+            ),
+            span,
+            bind_at(
+                result,
+                Value::Call {
+                    callee: Atom::Local(me),
+                    arguments: vec![
+                        Atom::Local(first),
+                        Atom::Local(second),
+                        Atom::Local(inner_mode),
+                    ],
+                },
+                span,
+                after,
+            ),
+        ),
+    )
+}
+
+/// `let local = value in body`, at `span`.
+fn bind_at(local: cml_ir::LocalId, value: Value, span: &Span, body: Term) -> Term {
+    Term::bind(local, value, Some(span.clone()), body)
 }
