@@ -37,8 +37,9 @@
 //! clause spends most of its time sending bytes to the UART, so at this
 //! commit about half of the possible arrival times are lost this way.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn program() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/programs/soc/kernel_ch12_blocking.cml")
@@ -47,28 +48,31 @@ fn program() -> PathBuf {
 /// Runs the kernel with this key script; its stdout lines, after
 /// asserting that the run stopped at the cycle limit (status 4).
 fn run_with_keys(test: &str, script: &str) -> Vec<String> {
-    let directory = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("cli-blocking-kernel")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&directory);
-    std::fs::create_dir_all(&directory).expect("create the scratch directory");
-    let keys = directory.join("keys.txt");
-    std::fs::write(&keys, script).expect("write the keys");
-    let output = Command::new(env!("CARGO_BIN_EXE_cml"))
-        .arg("run")
-        .args(["--max-cycles", "200000", "--keys"])
-        .arg(&keys)
-        .arg(program())
-        .output()
-        .expect("run the cml binary");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(
-        output.status.code(),
-        Some(4),
-        "the kernel idles forever, so the run stops at the cycle limit:\n{stderr}"
+    let directory = common::scratch("cli-blocking-kernel", test);
+    let keys = common::write(&directory, "keys.txt", script);
+    let program = program();
+    let ran = common::cml(
+        &directory,
+        &[
+            "run",
+            "--max-cycles",
+            "200000",
+            "--keys",
+            keys.to_str().expect("a UTF-8 path"),
+            program.to_str().expect("a UTF-8 path"),
+        ],
     );
-    assert!(stderr.contains("stopped after 200000 cycles"), "{stderr}");
-    String::from_utf8(output.stdout)
+    assert_eq!(
+        ran.code, 4,
+        "the kernel idles forever, so the run stops at the cycle limit:\n{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("stopped after 200000 cycles"),
+        "{}",
+        ran.stderr
+    );
+    String::from_utf8(ran.stdout)
         .expect("UTF-8 output")
         .lines()
         .map(str::to_string)

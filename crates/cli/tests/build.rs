@@ -2,36 +2,20 @@
 //! output on stdout, diagnostics on stderr, exit codes. (What programs
 //! print is the corpus's business: `crates/compile/tests/programs.rs`.)
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const HELLO: &str = "let main () =\n  print_string \"hi \";\n  print_int (6 * 7)\n";
 
 fn scratch(test: &str) -> PathBuf {
-    let directory = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("build-tests")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&directory);
-    std::fs::create_dir_all(&directory).expect("create the scratch directory");
-    directory
+    common::scratch("build-tests", test)
 }
 
+/// Runs `cml`: its exit code, stdout and stderr.
 fn cml(directory: &Path, arguments: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_cml"))
-        .args(arguments)
-        .current_dir(directory)
-        .output()
-        .expect("run the cml binary");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(
-        !stderr.contains("panicked"),
-        "cml {arguments:?} panicked:\n{stderr}"
-    );
-    (
-        output.status.code().expect("cml exited"),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr,
-    )
+    let ran = common::cml(directory, arguments);
+    (ran.code, ran.stdout_text(), ran.stderr)
 }
 
 #[test]

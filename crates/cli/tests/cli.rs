@@ -2,13 +2,16 @@
 //! directory under Cargo's test scratch directory, runs the real binary and
 //! checks its exit code, stdout and stderr. No run may panic.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use common::write;
 
 /// The book's chapter 9 example: prints `A` through the UART.
 const CHAPTER_9: &str = "LI v0, 0x41\nPERF family=2, op=0, v0\nHALT\n";
 
-/// What one run of the binary did.
+/// What one run of the binary did, its output as text.
 struct Ran {
     code: i32,
     stdout: String,
@@ -17,39 +20,17 @@ struct Ran {
 
 /// A fresh, empty directory for one test.
 fn scratch(test: &str) -> PathBuf {
-    let directory = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("cli-tests")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&directory);
-    std::fs::create_dir_all(&directory).expect("create the scratch directory");
-    directory
-}
-
-/// Writes a file into a directory and returns its path.
-fn write(directory: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-    let path = directory.join(name);
-    std::fs::write(&path, contents).expect("write a test file");
-    path
+    common::scratch("cli-tests", test)
 }
 
 /// Runs `cml` with these arguments in a directory.
 fn cml(directory: &Path, arguments: &[&str]) -> Ran {
-    let output = Command::new(env!("CARGO_BIN_EXE_cml"))
-        .args(arguments)
-        .current_dir(directory)
-        .output()
-        .expect("run the cml binary");
-    let ran = Ran {
-        code: output.status.code().expect("cml exited, not killed"),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(
-        !ran.stderr.contains("panicked"),
-        "cml {arguments:?} panicked:\n{}",
-        ran.stderr
-    );
-    ran
+    let ran = common::cml(directory, arguments);
+    Ran {
+        code: ran.code,
+        stdout: ran.stdout_text(),
+        stderr: ran.stderr,
+    }
 }
 
 /// The value in a `--stats` row, as written (`3`, `1,000`).

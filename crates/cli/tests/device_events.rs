@@ -12,8 +12,9 @@
 //!   which was the back end's instance probe before the private
 //!   operations moved to family 0xE (`docs/backend.md`, "Effects").
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn program(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -22,31 +23,13 @@ fn program(name: &str) -> PathBuf {
 }
 
 fn scratch(test: &str) -> PathBuf {
-    let directory = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("cli-device-events")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&directory);
-    std::fs::create_dir_all(&directory).expect("create the scratch directory");
-    directory
+    common::scratch("cli-device-events", test)
 }
 
 /// Runs `cml run` with these arguments; its stdout, after asserting
 /// status 0.
 fn cml_run(arguments: &[&str], file: &Path) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_cml"))
-        .arg("run")
-        .args(["--max-cycles", "5000000"])
-        .args(arguments)
-        .arg(file)
-        .output()
-        .expect("run the cml binary");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "cml run {} failed:\n{stderr}",
-        file.display()
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
+    common::run_to_success(arguments, file)
 }
 
 #[test]

@@ -38,8 +38,9 @@
 //! "Hardware effects and preemption"): ticks arrive faster than the
 //! kernel switches or drops them and queue in the core's FIFO.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn program() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -47,20 +48,7 @@ fn program() -> PathBuf {
 }
 
 fn cml_run(path: &Path) -> Vec<String> {
-    let output = Command::new(env!("CARGO_BIN_EXE_cml"))
-        .arg("run")
-        .args(["--max-cycles", "5000000"])
-        .arg(path)
-        .output()
-        .expect("run the cml binary");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "cml run {} failed:\n{stderr}",
-        path.display()
-    );
-    String::from_utf8(output.stdout)
-        .expect("UTF-8 output")
+    common::run_to_success(&[], path)
         .lines()
         .map(str::to_string)
         .collect()

@@ -2,45 +2,12 @@
 //! devices' host files, `--trace noc`, `--stats`, `--describe`, and clear
 //! messages for bad host files. No run may panic.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-struct Ran {
-    code: i32,
-    stdout: Vec<u8>,
-    stderr: String,
-}
+use common::{cml, write};
 
-fn scratch(test: &str) -> PathBuf {
-    let directory = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("cli-system-tests")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&directory);
-    std::fs::create_dir_all(&directory).expect("create the scratch directory");
-    directory
-}
-
-fn write(directory: &Path, name: &str, contents: impl AsRef<[u8]>) {
-    std::fs::write(directory.join(name), contents).expect("write a test file");
-}
-
-fn cml(directory: &Path, arguments: &[&str]) -> Ran {
-    let output = Command::new(env!("CARGO_BIN_EXE_cml"))
-        .args(arguments)
-        .current_dir(directory)
-        .output()
-        .expect("run the cml binary");
-    let ran = Ran {
-        code: output.status.code().expect("cml exited"),
-        stdout: output.stdout,
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(
-        !ran.stderr.contains("panicked"),
-        "cml {arguments:?} panicked:\n{}",
-        ran.stderr
-    );
-    ran
+fn scratch(test: &str) -> std::path::PathBuf {
+    common::scratch("cli-system-tests", test)
 }
 
 /// Core 0 binds the keyboard and the UART's receiver, then echoes every key
