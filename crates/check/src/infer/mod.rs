@@ -20,7 +20,7 @@
 //! 4. Back at level 0, `ρ2` is quantified: `f : unit -> int / {IO | e}`.
 //!
 //! The files: [`env`] (schemes, instantiation, generalisation),
-//! [`expressions`] (each expression form), [`patterns`], [`bindings`]
+//! [`expressions`] (each expression form), [`records`], [`patterns`], [`bindings`]
 //! (`let`, functions, annotations), [`operators`], [`handlers`] (perform, resume,
 //! handlers, regions), [`items`] (top-level declarations and `main`).
 
@@ -31,6 +31,7 @@ pub mod handlers;
 pub mod items;
 pub mod operators;
 pub mod patterns;
+pub mod records;
 
 use cml_syntax::ast::Span;
 use cml_types::{Label, Mismatch, Printer, Row, Table, Type};

@@ -59,16 +59,7 @@ impl Inferencer {
                 span,
             } => {
                 let name = &path.last().text;
-                let Some(info) = self.declarations.constructors.get(name).cloned() else {
-                    let suggestion = Self::suggest(
-                        name,
-                        self.declarations.constructors.keys().map(String::as_str),
-                    );
-                    self.report(CheckError::UnknownConstructor {
-                        name: path.dotted(),
-                        span: path.span.clone(),
-                        suggestion,
-                    });
+                let Some(info) = self.known_constructor(path) else {
                     for argument in arguments {
                         self.pattern(argument, bound);
                     }
