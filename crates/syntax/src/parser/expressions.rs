@@ -589,14 +589,4 @@ impl Parser<'_> {
             Expr::Error(self.span_from(start))
         }
     }
-
-    /// The layout column of the token at `index`: its own column if it
-    /// starts a line, otherwise the column of the first token on its line.
-    pub(super) fn layout_column(&self, index: usize) -> u32 {
-        let mut index = index.min(self.tokens.len() - 1);
-        while index > 0 && !self.tokens[index].starts_line {
-            index -= 1;
-        }
-        self.tokens[index].column
-    }
 }

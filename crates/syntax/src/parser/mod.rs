@@ -306,6 +306,16 @@ impl<'s> Parser<'s> {
         result
     }
 
+    /// The layout column of the token at `index`: its own column if it
+    /// starts a line, otherwise the column of the first token on its line.
+    fn layout_column(&self, index: usize) -> u32 {
+        let mut index = index.min(self.tokens.len() - 1);
+        while index > 0 && !self.tokens[index].starts_line {
+            index -= 1;
+        }
+        self.tokens[index].column
+    }
+
     // ----- Recovery ---------------------------------------------------------
 
     /// After the contents of a bracket opened by `open` at `open_span`:
