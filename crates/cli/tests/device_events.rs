@@ -7,6 +7,9 @@
 //!   its id with `__read_core_id_register ()` (CSRR 3) and only core 1
 //!   prints; then each runs `__halt ()` (HALT), nothing wakes them, and
 //!   the run ends with status 0 without "woken".
+//! * `tests/programs/soc/per_core_globals.cml` on four cores: every core
+//!   evaluates the top-level values itself (its own `me` and `counter`,
+//!   through GP), so core c counts 5 * (c + 1).
 //! * `tests/programs/soc/key_arrival.cml` with a key script: an effect
 //!   named `KeyArrival` is bound to the keyboard's key event (0xF, 1),
 //!   which was the back end's instance probe before the private
@@ -36,6 +39,15 @@ fn cml_run(arguments: &[&str], file: &Path) -> String {
 fn each_core_reads_its_own_id_and_halts() {
     let output = cml_run(&["--cores", "2"], &program("core_id_halt.cml"));
     assert_eq!(output, "core 1 here\n");
+}
+
+#[test]
+fn every_core_has_its_own_top_level_values() {
+    let output = cml_run(&["--cores", "4"], &program("per_core_globals.cml"));
+    assert_eq!(
+        output,
+        "core 0: counter 5\ncore 1: counter 10\ncore 2: counter 15\ncore 3: counter 20\n"
+    );
 }
 
 #[test]

@@ -3,7 +3,10 @@
 //! for every function and runtime routine (the static closure of a
 //! function that captures nothing, and where code that builds a closure
 //! reads the code address from), constant constructors, string literals,
-//! global cells, and the bottom handler's code address.
+//! and the bottom handlers' code addresses. Top-level values are not
+//! here: each core keeps them in its own block on its heap, found
+//! through the GP control register (`docs/backend.md`, "Top-level values
+//! are per core").
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -49,8 +52,6 @@ pub struct DataLayout {
     constants: Vec<u16>,
     /// The pointer of each string (its size word).
     strings: Vec<u16>,
-    /// The address of each global cell.
-    globals: Vec<u16>,
     /// The word holding `__io_print`'s address.
     pub io_print_word: u16,
     /// The word holding `__probe`'s address (then the words of the other
@@ -84,10 +85,6 @@ impl DataLayout {
             layout.strings.push(next + 1);
             next += 2 + string.len() as u16;
         }
-        for _ in &program.globals {
-            layout.globals.push(next);
-            next += 2;
-        }
         layout.io_print_word = next;
         next += 1;
         layout.probe_word = next;
@@ -114,11 +111,6 @@ impl DataLayout {
     /// The pointer of a string literal.
     pub fn string(&self, index: u32) -> u16 {
         self.strings[index as usize]
-    }
-
-    /// The address of a global cell.
-    pub fn global(&self, index: u32) -> u16 {
-        self.globals[index as usize]
     }
 
     /// Writes the data segment.
@@ -156,13 +148,6 @@ impl DataLayout {
                 words.join(", "),
                 self.strings[index],
                 String::from_utf8_lossy(string)
-            );
-        }
-        for (index, name) in program.globals.iter().enumerate() {
-            let _ = writeln!(
-                text,
-                "    .word 0, 0      ; {:#06x} global {name}",
-                self.globals[index]
             );
         }
         let _ = writeln!(

@@ -445,6 +445,27 @@ impl Emitter<'_> {
         }
     }
 
+    /// Points v2 at this core's block of top-level values (the GP
+    /// control register, set by the start routine) and returns the field
+    /// of v2 that holds top-level value `index`. Plain code reads fields
+    /// up to 63 with LDS; preemptible code reads words up to 15 with LD,
+    /// so further cells are reached by stepping v2 on with INC.
+    fn global_cell(&mut self, index: usize) -> usize {
+        self.line("CSRR v2, GP");
+        self.line("SETTAG v2, PTR");
+        let reachable = if self.preemptible { 7 } else { 63 };
+        if index <= reachable {
+            return index;
+        }
+        let mut words = 2 * index;
+        while words > 0 {
+            let step = words.min(14);
+            self.line(&format!("INC v2, v2, {step}"));
+            words -= step;
+        }
+        0
+    }
+
     /// Calls a runtime routine that keeps v0 (CALL v7, v0 ... RET v0).
     fn call_routine(&mut self, name: &str) {
         load_number(&mut self.text, "v7", self.layout.routine(name));
@@ -582,20 +603,14 @@ impl Emitter<'_> {
             }
             Value::CurrentClosure => self.store("v6", slot),
             Value::LoadGlobal(global) => {
-                load_number(&mut self.text, "v2", self.layout.global(global.0));
-                if self.preemptible {
-                    self.line("SETTAG v2, PTR");
-                }
-                self.load_field("v2", 0);
+                let field = self.global_cell(global.0 as usize);
+                self.load_field("v2", field);
                 self.store("v4", slot);
             }
             Value::StoreGlobal(global, value) => {
                 self.load("v4", value);
-                load_number(&mut self.text, "v2", self.layout.global(global.0));
-                if self.preemptible {
-                    self.line("SETTAG v2, PTR");
-                }
-                self.store_field("v2", 0);
+                let field = self.global_cell(global.0 as usize);
+                self.store_field("v2", field);
                 self.store_unit(slot);
             }
             Value::Perform { effect, argument } => {

@@ -123,6 +123,20 @@ fn emit_start(program: &Program, layout: &DataLayout, text: &mut String) {
         cml_ir::PROBE.op
     );
     bind_tail_resumptive(text, cml_ir::PROBE, layout.probe_word);
+    if !program.globals.is_empty() {
+        // This core's top-level values: a block of tagged slots on its
+        // own heap, its payload address in GP (the size escape leaves
+        // the pointer on the size word; the payload follows it).
+        let _ = writeln!(
+            text,
+            "    ; {} top-level value(s), per core, found through GP",
+            program.globals.len()
+        );
+        function::load_number(text, "v2", 2 * program.globals.len() as u16);
+        let _ = writeln!(text, "    ALLOC v2, RECORD, 15");
+        let _ = writeln!(text, "    INC v2, v2, 1");
+        let _ = writeln!(text, "    CSRW v2, GP");
+    }
     if let Some(entry) = program.entry {
         function::load_number(text, "v7", layout.function_closure(entry));
         let _ = writeln!(text, "    SETTAG v7, CLOSURE");

@@ -89,7 +89,7 @@ pub enum OperandKind {
 }
 
 /// The names of the control registers, indexed by number.
-pub const CONTROL_REGISTER_NAMES: [&str; 7] = [
+pub const CONTROL_REGISTER_NAMES: [&str; 8] = [
     "SP",
     "HP",
     "ETB",
@@ -97,6 +97,7 @@ pub const CONTROL_REGISTER_NAMES: [&str; 7] = [
     "SPILLBASE",
     "SPILLEND",
     "STACKBASE",
+    "GP",
 ];
 
 impl OperandKind {
@@ -223,7 +224,7 @@ impl OperandKind {
             OperandKind::UnsignedImmediate4 => "an unsigned immediate (0..15)",
             OperandKind::Slot6 => "a stack slot (0..63)",
             OperandKind::ControlRegister => {
-                "a control register (SP, HP, ETB, CORE, SPILLBASE, SPILLEND, STACKBASE or 0..63)"
+                "a control register (SP, HP, ETB, CORE, SPILLBASE, SPILLEND, STACKBASE, GP or 0..63)"
             }
         }
     }

@@ -199,7 +199,7 @@ impl Fault {
                 "UNIN every handler before the code that installed it returns"
             }
             Fault::BadControlRegister { .. } => {
-                "control registers: 0 SP, 1 HP, 2 ETB, 3 CORE (read-only), 4 SPILLBASE, 5 SPILLEND, 6 STACKBASE"
+                "control registers: 0 SP, 1 HP, 2 ETB, 3 CORE (read-only), 4 SPILLBASE, 5 SPILLEND, 6 STACKBASE, 7 GP"
             }
             Fault::SpillRegionBusy => "move the spill region only while no handler frame is spilled",
             Fault::NoDeviceAtTile { .. } => {

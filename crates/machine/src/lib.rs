@@ -150,6 +150,10 @@ pub struct Machine {
     pub(crate) heap_start: u16,
     pub(crate) map: MemoryMap,
     pub(crate) core_id: u8,
+    /// Control register 7, GP: the address of this core's block of
+    /// top-level values (v0.5, `docs/isa-decisions.md`, "The globals
+    /// pointer"). The machine only keeps it; software gives it meaning.
+    pub(crate) globals_pointer: u16,
     pub(crate) isa: IsaVersion,
     pub(crate) engine: Engine,
     pub(crate) words: Box<[u16; WORD_SLOTS]>,
@@ -206,6 +210,7 @@ impl Machine {
             heap_start: 0,
             map,
             core_id: 0,
+            globals_pointer: 0,
             isa,
             engine: Engine::Fast,
             words: vec![0u16; WORD_SLOTS]

@@ -361,6 +361,7 @@ impl Machine {
             4 => self.map.spill_base,
             5 => self.map.spill_end,
             6 => self.map.stack_base,
+            7 => self.globals_pointer,
             _ => return Err(Exit::Fault(Fault::BadControlRegister { register: csr })),
         })
     }
@@ -382,6 +383,7 @@ impl Machine {
             4 => self.map.spill_base = value,
             5 => self.map.spill_end = value,
             6 => self.map.stack_base = value,
+            7 => self.globals_pointer = value,
             _ => return Err(Exit::Fault(Fault::BadControlRegister { register: csr })),
         }
         Ok(())
