@@ -233,3 +233,23 @@ fn a_handle_nested_in_a_closure_has_its_own_clause_context() {
                   resume k ()";
     assert_eq!(types_of(source), ["run : unit -> unit / e"]);
 }
+
+/// A handler declared in a recursive group installs itself inside its own
+/// clause (chapter 17's coroutines run a spawned body under a new instance
+/// of the handler): while the group is inferred the handler stands for a
+/// handler of the labels its clauses name, so the inner `with` discharges
+/// `Coro` and the clauses perform only `Mem` (the new instance's closure,
+/// which captures `s`). Before, the inner use saw an
+/// unknown type, handled nothing, and `Coro` leaked into the clauses' row.
+#[test]
+fn a_handler_installs_itself_inside_its_own_clause() {
+    let source = "effect Coro { exit : () -> empty }\n\
+                  handler h (s : int) = {\n  \
+                  | Coro.exit (), _k -> with h s in { let _ = perform Coro.exit () in () }\n  \
+                  | return v -> v\n\
+                  }";
+    assert_eq!(
+        types_of(source),
+        ["h : int -> (handler {Coro} unit -> unit / {Mem | e}) / {Mem | e}"]
+    );
+}

@@ -395,13 +395,36 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// A `handler` declaration. With parameters it is a top-level
+    /// function returning the handler value; its `and` bindings (chapter
+    /// 17's `and schedule_next s = ...`) are top-level functions of the
+    /// same recursive group, so the clauses call them and they (and the
+    /// clauses) may install the handler again. An `and` binding that uses
+    /// the handler's parameters without taking them as its own is not
+    /// supported: its name is unbound here, a `backend::not-supported`
+    /// diagnostic.
     fn top_level_handler(&mut self, declaration: &ast::HandlerDecl, sequence: &mut Sequence) {
-        if !declaration.and_bindings.is_empty() {
+        if !declaration.and_bindings.is_empty() && declaration.parameters.is_empty() {
             self.unsupported(
-                "a handler declared with `and` bindings",
+                "a handler without parameters declared with `and` bindings",
                 declaration.span.clone(),
             );
             return;
+        }
+        let mut group = Vec::new();
+        for binding in &declaration.and_bindings {
+            match function_shape(binding) {
+                Some((pattern, parameters, body)) if pattern_name(pattern).is_some() => {
+                    group.push((binding, pattern, parameters, body, self.reserve_function()));
+                }
+                _ => {
+                    self.unsupported(
+                        "an `and` binding that is not a function",
+                        binding.span.clone(),
+                    );
+                    return;
+                }
+            }
         }
         let name = declaration.name.text.clone();
         if declaration.parameters.is_empty() {
@@ -417,6 +440,19 @@ impl<'a> Lowerer<'a> {
             return;
         }
         let id = self.reserve_function();
+        self.scopes.bind_static(
+            &name,
+            VarKind::TopFunction(id),
+            Some(declaration.parameters.len()),
+        );
+        for (_, pattern, parameters, _, function) in &group {
+            let and_name = pattern_name(pattern).unwrap_or("_");
+            self.scopes.bind_static(
+                and_name,
+                VarKind::TopFunction(*function),
+                Some(parameters.len()),
+            );
+        }
         let state = declaration.parameters.first().map(|p| p.pattern.clone());
         self.lower_function_into(
             id,
@@ -426,11 +462,17 @@ impl<'a> Lowerer<'a> {
             state.as_ref(),
             declaration.span.clone(),
         );
-        self.scopes.bind_static(
-            &name,
-            VarKind::TopFunction(id),
-            Some(declaration.parameters.len()),
-        );
+        for (binding, pattern, parameters, body, function) in group {
+            let and_name = pattern_name(pattern).unwrap_or("_").to_string();
+            self.lower_function_into(
+                function,
+                &and_name,
+                &parameters,
+                body,
+                None,
+                binding.span.clone(),
+            );
+        }
     }
 
     fn new_global(&mut self, name: &str) -> GlobalId {

@@ -249,6 +249,18 @@ impl Inferencer {
                     // Cannot fail: the placeholder is fresh.
                     let _ = self.table.unify(&placeholder, &signature);
                 }
+                if let Some(shape) = self.handler_shape(&binding.body) {
+                    // A handler declaration's parameters, then the handler.
+                    let mut shaped = shape;
+                    for _ in &binding.parameters {
+                        let parameter = self.table.fresh_type();
+                        let row = self.table.fresh_row();
+                        shaped = Type::function(parameter, shaped, row);
+                    }
+                    // A mismatch with a written signature is reported when
+                    // the body is inferred.
+                    let _ = self.table.unify(&placeholder, &shaped);
+                }
                 placeholders.push(placeholder);
             }
             let mut types = Vec::new();

@@ -268,10 +268,40 @@ impl Inferencer {
 
     /// The labels a clause list handles, each effect once, in order.
     fn clause_labels(&mut self, clauses: &[Clause]) -> Vec<Label> {
+        self.labels_of(clauses, true)
+    }
+
+    /// The type a handler declared in a recursive group stands for while
+    /// its group is inferred: a handler of the labels its literal's clauses
+    /// name, input, output and row still unknown. Without it, a use of the
+    /// handler inside its own clauses (`with coroutines s in { ... }`) saw
+    /// an unknown type, handled nothing, and put the body's effects in the
+    /// clauses' row. `None` when the body is not a handler literal
+    /// (possibly under `let`s, `{ let s = ... in { | clauses } }`).
+    pub fn handler_shape(&mut self, body: &Expr) -> Option<Type> {
+        let mut literal = body;
+        let clauses = loop {
+            match literal {
+                Expr::Let { body, .. } => literal = body,
+                Expr::Handler(clauses, _) => break clauses,
+                _ => return None,
+            }
+        };
+        let labels = self.labels_of(clauses, false);
+        Some(Type::Handler(
+            Row::from_labels(labels, Row::Empty),
+            Box::new(self.table.fresh_type()),
+            Box::new(self.table.fresh_type()),
+            self.table.fresh_row(),
+        ))
+    }
+
+    /// The labels of `clauses`, reporting unknown operations if `report`.
+    fn labels_of(&mut self, clauses: &[Clause], report: bool) -> Vec<Label> {
         let mut labels: Vec<Label> = Vec::new();
         for clause in clauses {
             if let Clause::Operation { operation, .. } = clause {
-                if let Some((effect, _)) = self.lookup_operation(operation, true) {
+                if let Some((effect, _)) = self.lookup_operation(operation, report) {
                     if !labels.iter().any(|label| label.effect == effect) {
                         let label = self.fresh_label(&effect);
                         labels.push(label);
