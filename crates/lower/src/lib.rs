@@ -427,6 +427,30 @@ impl<'a> Lowerer<'a> {
             }
         }
         let name = declaration.name.text.clone();
+        if declaration.parameters.is_empty() && matches!(declaration.body, Expr::Let { .. }) {
+            // Local state (`handler in_memory_kv = { let store = ... in {
+            // clauses } }`, chapter 16) is allocated at each
+            // installation: the handler is a function of `()` and a use of
+            // its name is a call, as for `Queue.empty`.
+            let id = self.reserve_function();
+            let unit = ast::Parameter {
+                pattern: Pattern::Wildcard(declaration.name.span.clone()),
+                annotation: None,
+                span: declaration.name.span.clone(),
+            };
+            self.lower_function_into(
+                id,
+                &name,
+                &[unit],
+                &declaration.body,
+                None,
+                declaration.span.clone(),
+            );
+            self.scopes
+                .bind_static(&name, VarKind::TopFunction(id), Some(1));
+            self.fresh_values.insert(name);
+            return;
+        }
         if declaration.parameters.is_empty() {
             let atom = self.lower_value(&declaration.body, sequence);
             let global = self.new_global(&name);
