@@ -253,10 +253,11 @@ impl Lowerer<'_> {
             } => {
                 let object = self.lower_value(target, sequence);
                 let value = self.lower_value(value, sequence);
-                let index = self.field_index(field)?;
+                let path = self.field_index(field)?;
+                let object = self.follow_path(object, &path, &field.span, sequence);
                 Some(Value::SetField {
                     object,
-                    index,
+                    index: path.last().copied().unwrap_or(0),
                     value,
                 })
             }
@@ -404,7 +405,7 @@ impl Lowerer<'_> {
             Expr::Field(object, field, _) => {
                 let object = self.lower_value(object, sequence);
                 match self.field_index(field) {
-                    Some(index) => self.bind(Value::Field { object, index }, &span, sequence),
+                    Some(path) => self.read_path(object, &path, &span, sequence),
                     None => Atom::Unit,
                 }
             }
@@ -680,14 +681,16 @@ impl Lowerer<'_> {
         list
     }
 
-    /// The position of a record field in its type's declaration.
-    pub(crate) fn field_index(&mut self, field: &ast::Name) -> Option<usize> {
-        let fields = self.record_fields_of(&field.text);
-        let index = fields.and_then(|fields| fields.iter().position(|name| *name == field.text));
-        if index.is_none() {
-            self.unsupported(&format!("the field `{}`", field.text), field.span.clone());
+    /// Where a record field is: the slots to follow, the last one its own
+    /// (one step unless the record has more than 7 fields).
+    pub(crate) fn field_index(&mut self, field: &ast::Name) -> Option<Vec<usize>> {
+        match self.field_position(&field.text) {
+            Ok(path) => Some(path),
+            Err(what) => {
+                self.unsupported(&what, field.span.clone());
+                None
+            }
         }
-        index
     }
 
     /// The fields, in declaration order, of the record type declaring `field`.

@@ -371,12 +371,16 @@ impl Lowerer<'_> {
                 }
             }
             Pattern::Record { fields, span, .. } => {
-                let Some((first, _)) = fields.first() else {
+                if fields.is_empty() {
                     return Pat::Any;
-                };
-                let Some(declared) = self.record_fields_of(&first.text) else {
-                    self.unsupported(&format!("the field `{}`", first.text), span.clone());
-                    return Pat::Any;
+                }
+                let names: Vec<&str> = fields.iter().map(|(name, _)| name.text.as_str()).collect();
+                let declared = match self.record_layout(&names) {
+                    Ok(declared) => declared,
+                    Err(what) => {
+                        self.unsupported(&what, span.clone());
+                        return Pat::Any;
+                    }
                 };
                 let mut elements = vec![Pat::Any; declared.len()];
                 for (name, pattern) in fields {
@@ -387,7 +391,7 @@ impl Lowerer<'_> {
                         };
                     }
                 }
-                Pat::Tuple(elements)
+                Pat::Tuple(crate::records::nest_fields(elements, &Pat::Tuple))
             }
             Pattern::Cons(head, tail, _) => {
                 let (head, tail) = (self.simplify(head), self.simplify(tail));
