@@ -246,6 +246,29 @@ impl Declarations {
             }
         }
         declarations.mark_hidden(sources, table);
+        // Aliases first, as often as there are aliases, so that each is
+        // expanded in the aliases that name it, wherever they stand
+        // (`type socket_addr = ip_addr * port` before `type ip_addr =
+        // int`). These passes' errors are reported by the one below.
+        let aliases: Vec<(Origin, &ast::TypeDecl)> = sources
+            .iter()
+            .flat_map(|(origin, module)| {
+                module.items.iter().filter_map(move |item| match item {
+                    ast::Item::Type(declaration)
+                        if matches!(declaration.body, ast::TypeBody::Alias(_)) =>
+                    {
+                        Some((*origin, declaration))
+                    }
+                    _ => None,
+                })
+            })
+            .collect();
+        let mut discarded = Vec::new();
+        for _ in 0..aliases.len() {
+            for (origin, declaration) in &aliases {
+                declarations.resolve_type(*origin, declaration, table, &mut discarded);
+            }
+        }
         for (origin, module) in sources {
             for item in &module.items {
                 match item {

@@ -253,3 +253,23 @@ fn a_handler_installs_itself_inside_its_own_clause() {
         ["h : int -> (handler {Coro} unit -> unit / {Mem | e}) / {Mem | e}"]
     );
 }
+
+/// A type alias may name an alias declared after it: `socket_addr` is
+/// expanded to `int * int` although `ip_addr` comes later (chapter 15's
+/// types, made concrete). Before, the later alias stayed a type of its
+/// own in the earlier one, and `(1000, 80)` was not a `socket_addr`.
+#[test]
+fn an_alias_names_an_alias_declared_after_it() {
+    let source = "type socket_addr = ip_addr * port\n\
+                  type ip_addr = int\n\
+                  type port = int\n\
+                  let server : socket_addr = (1000, 80)\n\
+                  let next ((addr, p) : socket_addr) = (addr + 1, p)";
+    assert_eq!(
+        types_of(source),
+        [
+            "server : (int, int)",
+            "next : (int, int) -> (int, int) / {Mem | e}"
+        ]
+    );
+}
