@@ -199,11 +199,14 @@ pub enum CheckError {
         /// Where.
         span: Span,
     },
-    /// `with region r in { e }` where `e`'s type contains `ptr`: a pointer
-    /// into the region would outlive it (Appendix B §4.3).
+    /// `with region r in { e }` where `e`'s type contains a type whose
+    /// values live in the heap (every heap value is a pointer here): a
+    /// pointer into the region would outlive it (Appendix B §4.3).
     RegionEscape {
         /// The body's type, printed.
         ty: String,
+        /// The part of it that lives in the heap, printed.
+        culprit: String,
         /// Where.
         span: Span,
     },
@@ -596,11 +599,12 @@ impl CheckError {
                     .with_note(format!("`{name}` is not bound by `let mutable`"))
                     .with_hint(format!("bind it with `let mutable {name} = ... in`"))
             }
-            CheckError::RegionEscape { ty, span } => Diagnostic::error("a pointer escapes its region")
+            CheckError::RegionEscape { ty, culprit, span } => Diagnostic::error("a pointer escapes its region")
                 .with_code("types::region-escape")
                 .with_primary(file, span.clone(), format!("this region block returns `{ty}`"))
-                .with_note("the region's memory is reset when the block ends, so a `ptr` in its result would dangle")
-                .with_hint("return a value computed from the region's data, not a pointer into it"),
+                .with_note(format!("a value of type `{culprit}` is a pointer to memory allocated in the region"))
+                .with_note("the region's memory is reset when the block ends, so the block may return only `int`, `byte`, `char`, `bool`, `()` or sums whose constructors have no fields")
+                .with_hint("return a value computed from the region's data, not the data itself"),
             CheckError::PrimitiveOutsideUnsafe { name, span } => {
                 Diagnostic::error(format!("`{name}` needs `unsafe`"))
                     .with_code("types::primitive-outside-unsafe")

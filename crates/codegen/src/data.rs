@@ -243,7 +243,9 @@ fn visit_value(value: &Value, visit: &mut impl FnMut(&Atom)) {
             visit(object);
             visit(value);
         }
-        Value::SetCaptured { value, .. } | Value::StoreGlobal(_, value) => visit(value),
+        Value::SetCaptured { value, .. }
+        | Value::StoreGlobal(_, value)
+        | Value::InstallRegion(value) => visit(value),
         Value::Perform { argument, .. } => visit(argument),
         Value::Resume {
             continuation,

@@ -122,7 +122,9 @@ impl Intervals {
                 self.atom(object);
                 self.atom(value);
             }
-            Value::SetCaptured { value, .. } | Value::StoreGlobal(_, value) => self.atom(value),
+            Value::SetCaptured { value, .. }
+            | Value::StoreGlobal(_, value)
+            | Value::InstallRegion(value) => self.atom(value),
             Value::Perform { argument, .. } => self.atom(argument),
             Value::Resume {
                 continuation,

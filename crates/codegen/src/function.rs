@@ -539,7 +539,8 @@ impl Emitter<'_> {
                     ObjectKind::Record => ("RECORD", 0),
                     ObjectKind::Sum(variant) => ("SUM", *variant),
                 };
-                self.line(&format!("ALLOC v2, {layout}, {}", 2 * fields.len()));
+                let performs = self.program.allocation_performs;
+                crate::memory::allocate(&mut self.text, performs, "v2", layout, 2 * fields.len());
                 if variant != 0 {
                     self.line(&format!("SETV v2, {variant}"));
                 }
@@ -547,10 +548,9 @@ impl Emitter<'_> {
                 self.store("v2", slot);
             }
             Value::MakeClosure { function, captured } => {
-                self.line(&format!(
-                    "ALLOC v2, CLOSURE_REC, {}",
-                    2 + 2 * captured.len()
-                ));
+                let performs = self.program.allocation_performs;
+                let size = 2 + 2 * captured.len();
+                crate::memory::allocate(&mut self.text, performs, "v2", "CLOSURE_REC", size);
                 load_number(
                     &mut self.text,
                     "v4",
@@ -657,6 +657,12 @@ impl Emitter<'_> {
                 for effect in effects {
                     self.line(&format!("UNIN {}, {}", effect.family, effect.op));
                 }
+                self.store_unit(slot);
+            }
+            Value::InstallRegion(arena) => {
+                self.load("v2", arena);
+                let labels = [self.fresh_label("region"), self.fresh_label("region")];
+                crate::memory::install_region(&mut self.text, "v2", labels);
                 self.store_unit(slot);
             }
             Value::Block(term) => {

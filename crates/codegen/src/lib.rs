@@ -17,6 +17,7 @@
 mod data;
 mod frame;
 mod function;
+mod memory;
 
 use std::fmt::Write;
 
@@ -93,6 +94,9 @@ pub fn generate(program: &Program, source: Option<&str>) -> Result<String, Vec<C
     }
     text.push('\n');
     text.push_str(RUNTIME);
+    if program.allocation_performs {
+        text.push_str(&memory::runtime());
+    }
     if preemptible(program) {
         text.push_str(PREEMPTIBLE_RUNTIME);
     }
@@ -136,6 +140,9 @@ fn emit_start(program: &Program, layout: &DataLayout, text: &mut String) {
         let _ = writeln!(text, "    ALLOC v2, RECORD, 15");
         let _ = writeln!(text, "    INC v2, v2, 1");
         let _ = writeln!(text, "    CSRW v2, GP");
+    }
+    if program.allocation_performs {
+        memory::emit_start(text);
     }
     if let Some(entry) = program.entry {
         function::load_number(text, "v7", layout.function_closure(entry));

@@ -17,6 +17,11 @@ pub const DEBUG_SECTION: u16 = 0x4344;
 /// Where the data stack ends (its base; docs/isa-decisions.md).
 const STACK_BASE: u16 = 0xFA00;
 
+/// The prefix of the labels of the runtime's routines and the start
+/// routine (`__mem_alloc`, `__start`): code that belongs to no CML
+/// function.
+const RUNTIME_PREFIX: &str = "__";
+
 /// At most this many backtrace entries are shown.
 const MAX_BACKTRACE: usize = 16;
 
@@ -52,6 +57,12 @@ impl DebugInfo {
                     info.lines.push((symbol.address, position));
                 }
                 return false;
+            }
+            if symbol.name.starts_with(RUNTIME_PREFIX) {
+                // A routine of the runtime (or the start routine): code
+                // that is no CML function, where the one before it ends.
+                info.functions.push((symbol.address, symbol.name.clone()));
+                return true;
             }
             if let Some(rest) = symbol.name.strip_prefix("fn") {
                 if let Some(index) = rest.split('_').next().and_then(|n| n.parse().ok()) {
@@ -154,17 +165,18 @@ impl DebugInfo {
         ))
     }
 
-    /// The function whose code holds `pc`, with its start.
+    /// The CML function whose code holds `pc`, with its start (`None` in
+    /// the runtime's routines).
     pub fn function_at(&self, pc: u16) -> Option<(u16, &str)> {
         let index = self.functions.partition_point(|(start, _)| *start <= pc);
         let (start, name) = self.functions.get(index.checked_sub(1)?)?;
-        Some((*start, name.as_str()))
+        (!name.starts_with(RUNTIME_PREFIX)).then_some((*start, name.as_str()))
     }
 
     /// The source position of the code at `pc`: the last marked position
     /// at or before it within the same function.
     pub fn position_at(&self, pc: u16) -> Option<Position> {
-        let start = self.function_at(pc).map_or(0, |(start, _)| start);
+        let (start, _) = self.function_at(pc)?;
         let index = self.lines.partition_point(|(at, _)| *at <= pc);
         let (at, position) = self.lines.get(index.checked_sub(1)?)?;
         (*at >= start).then_some(*position)
@@ -228,15 +240,18 @@ impl DebugInfo {
     }
 }
 
-/// Whether the image has a CALL at `address` (so that `address + 1`, found
-/// on the stack, is likely a return address).
+/// Whether the image has a CALL or a PERF at `address`, so that the
+/// address after it, found on the stack, is likely a return address (a
+/// PERF served by a tail-resumptive handler, such as the bottom
+/// `Mem.alloc` handler of a program whose allocations perform, pushes
+/// one as CALL does).
 fn is_call_site(image: &Image, address: u16) -> bool {
     if image.is_data(address) {
         return false;
     }
     matches!(
         image.word_at(address).map(decode),
-        Some(Ok(Instruction::Call { .. }))
+        Some(Ok(Instruction::Call { .. } | Instruction::Perf { .. }))
     )
 }
 

@@ -74,6 +74,37 @@ pub const REIFY: Effect = Effect {
     op: 1,
 };
 
+/// `Mem.alloc` (Appendix B §4.1, Appendix C.7 family 1): when a program
+/// performs allocation ([`Program::allocation_performs`]) every heap
+/// object the compiled code builds is requested with a PERF of this
+/// operation, whose argument is one INT, the *request*: `size << 4 |
+/// layout`, the header word of the object with variant 0 (`docs/backend.md`,
+/// "Regions"). Its answer is a PTR to the object's payload, the header
+/// written, as ALLOC leaves it.
+pub const MEM_ALLOC: Effect = Effect { family: 1, op: 0 };
+
+/// `Mem.free`: its argument is the pointer; regions and the bottom
+/// handler ignore it.
+pub const MEM_FREE: Effect = Effect { family: 1, op: 1 };
+
+/// The back end's private operation that takes a chunk for a region's
+/// arena from the runtime's free list of chunks (or a new one from the
+/// heap): its answer is the chunk, its bookkeeping words set. Served by a
+/// tail-resumptive frame the start routine installs (`docs/backend.md`,
+/// "Regions").
+pub const TAKE_CHUNK: Effect = Effect {
+    family: BACK_END_FAMILY,
+    op: 2,
+};
+
+/// The back end's private operation that gives every chunk of a region's
+/// arena (its argument, the region's first chunk) back to the runtime's
+/// free list of chunks; `()`.
+pub const RELEASE_CHUNKS: Effect = Effect {
+    family: BACK_END_FAMILY,
+    op: 3,
+};
+
 /// An operand: a local or a constant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Atom {
@@ -250,6 +281,11 @@ pub enum Value {
     /// A term whose [`Term::Return`]s give the value (a non-tail `if` or
     /// `match`).
     Block(Box<Term>),
+    /// `with region`'s entry: installs the region's tail-resumptive frames
+    /// for [`MEM_ALLOC`] and [`MEM_FREE`] here, with the arena (the first
+    /// chunk, from [`TAKE_CHUNK`]) as their environment; yields `()`. The
+    /// exit is a [`Value::Uninstall`] of both and a [`RELEASE_CHUNKS`].
+    InstallRegion(Atom),
 }
 
 /// A term: what a function body, a branch or a block is.
@@ -409,6 +445,11 @@ pub struct Program {
     pub manifest: Vec<ManifestEntry>,
     /// The operation the bottom console handler serves (`IO.print`).
     pub console_print: Option<Effect>,
+    /// Whether every allocation performs [`MEM_ALLOC`] (the program has a
+    /// `with region`, a `Mem` clause or a `perform Mem`); otherwise the
+    /// bottom bump allocator is statically the handler of every
+    /// allocation and the code uses ALLOC (Appendix B §4.2).
+    pub allocation_performs: bool,
 }
 
 impl Program {

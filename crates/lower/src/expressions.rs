@@ -243,6 +243,12 @@ impl Lowerer<'_> {
                     }
                 };
                 let (_, effect) = self.operation(operation)?;
+                let argument = if crate::memory::is_allocation(effect) {
+                    // The request travels as one INT (`crate::memory`).
+                    self.pack_allocation_request(argument, span, sequence)
+                } else {
+                    argument
+                };
                 Some(Value::Perform { effect, argument })
             }
             Expr::Assign {
@@ -464,10 +470,12 @@ impl Lowerer<'_> {
                 let value = self.lower_handle(body, clauses, &span, sequence);
                 self.bind(value, &span, sequence)
             }
+            Expr::WithRegion { region, body, .. } if self.allocation_performs => {
+                self.lower_region(region, body, &span, sequence)
+            }
             Expr::WithRegion { region, body, .. } => {
-                // A region is a scope whose allocations go to the heap and
-                // are not reclaimed at its exit (`docs/backend.md`,
-                // "Regions"); `r` is bound to `()`.
+                // Unreachable while a `with region` makes allocation
+                // perform (`crate::memory`); kept as the plain scope.
                 let mark = self.scopes.mark();
                 let local = self.scopes.bind_local(&region.text, None);
                 sequence.push(Some(local), Value::Atom(Atom::Unit), Some(span.clone()));

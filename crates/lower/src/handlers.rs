@@ -70,16 +70,22 @@ impl Lowerer<'_> {
                         body,
                         state_update: state_update.as_ref(),
                         span,
+                        unpack_request: crate::memory::is_allocation(effect),
                     };
                     let name = format!("{effect_name}.{} clause", operation.last().text);
                     // A hardware effect's clause always captures: a
                     // tail-resumptive one would be called on top of the
                     // interrupted code and clobber its v0, v1 and v7.
+                    // A `Mem` clause always captures too: it runs outside
+                    // its own handler, so that what it allocates (its
+                    // request record first) reaches the outer one.
                     let tail_resumptive = !crate::effects::is_hardware(effect)
+                        && effect.family != cml_ir::MEM_ALLOC.family
                         && crate::tail_resumptive::is_tail_resumptive(
                             continuation,
                             body,
                             state_update.as_ref(),
+                            self.allocation_performs,
                         );
                     let id =
                         self.lower_clause(&shape, name, group, state, shallow, tail_resumptive);
@@ -156,8 +162,13 @@ impl Lowerer<'_> {
             .lookup(HANDLER_NAME)
             .map(|variable| variable.key);
         clause_sequence.push(Some(handler_local), Value::CurrentClosure, None);
+        let argument_atom = if shape.unpack_request {
+            self.unpack_allocation_request(Atom::Local(argument_local), &mut clause_sequence)
+        } else {
+            Atom::Local(argument_local)
+        };
         if let Some(pattern) = shape.argument {
-            self.bind_irrefutable(pattern, Atom::Local(argument_local), &mut clause_sequence);
+            self.bind_irrefutable(pattern, argument_atom, &mut clause_sequence);
         }
         self.bind_irrefutable(
             shape.continuation,
@@ -402,6 +413,9 @@ struct ClauseShape<'e> {
     body: &'e Expr,
     state_update: Option<&'e Expr>,
     span: &'e Span,
+    /// Whether the argument is an allocation request INT that the clause
+    /// turns into the `{ layout; size }` record (`crate::memory`).
+    unpack_request: bool,
 }
 
 /// The call that installs a handler value around a body thunk (mode 0).

@@ -22,6 +22,7 @@ mod expressions;
 mod functions;
 mod handlers;
 mod local_functions;
+mod memory;
 mod patterns;
 mod records;
 mod tail_resumptive;
@@ -98,6 +99,9 @@ pub fn lower_program<'a>(
 ) -> Result<Program, Vec<LowerError>> {
     let mut lowerer = Lowerer::new(declarations);
     lowerer.library = library;
+    let allocation_performs =
+        memory::uses_memory_effect(module, &|path| lowerer.is_memory_operation(path));
+    lowerer.allocation_performs = allocation_performs;
     lowerer.module(module);
     if lowerer.errors.is_empty() {
         Ok(lowerer.finish())
@@ -136,6 +140,8 @@ pub(crate) struct Lowerer<'a> {
     /// Library values made afresh at each use (`Queue.empty`).
     pub(crate) fresh_values: std::collections::HashSet<String>,
     entry: Option<FunctionId>,
+    /// Whether every allocation performs `Mem.alloc` ([`memory`]).
+    pub(crate) allocation_performs: bool,
 }
 
 impl<'a> Lowerer<'a> {
@@ -169,6 +175,7 @@ impl<'a> Lowerer<'a> {
             fresh_values: std::collections::HashSet::new(),
             mutable_cells: std::collections::HashSet::new(),
             entry: None,
+            allocation_performs: false,
         }
     }
 
@@ -523,6 +530,7 @@ impl<'a> Lowerer<'a> {
             entry: self.entry,
             manifest: self.effects.manifest.clone(),
             console_print,
+            allocation_performs: self.allocation_performs,
         }
     }
 
@@ -560,13 +568,6 @@ impl<'a> Lowerer<'a> {
             );
             return None;
         };
-        if effect == "Mem" {
-            self.unsupported(
-                "performing or handling `Mem` explicitly (allocation is compiled to ALLOC)",
-                path.span.clone(),
-            );
-            return None;
-        }
         match self.effects.number(&effect, &operation) {
             Some(number) => Some((effect, number)),
             None => {

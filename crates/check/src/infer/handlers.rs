@@ -1,6 +1,6 @@
 //! Effects: `perform`, `resume`/`invoke`, `reify`, handler literals,
-//! `handle ... with` (shallow), `with h in { }` (deep), and `with region r
-//! in { }`, as `docs/cml-types.md` ("Continuations and handlers") types
+//! `handle ... with` (shallow) and `with h in { }` (deep) (`with region r
+//! in { }` is in `regions.rs`), as `docs/cml-types.md` ("Continuations and handlers") types
 //! them.
 //!
 //! A handler value has type `Handler(L, τin, τout, ε)`. Installing it with
@@ -552,75 +552,6 @@ impl Inferencer {
                 }
                 self.infer(body);
                 self.table.fresh_type()
-            }
-        }
-    }
-
-    /// `with region r in { e }`: handles `Mem` for `e`, whose type may not
-    /// contain `ptr` (Appendix B §4.3).
-    pub fn with_region(&mut self, region: &Name, body: &Expr, span: &Span) -> Type {
-        let mark = self.env.mark();
-        let region_type = self.table.fresh_type();
-        self.bind_local(
-            region,
-            super::env::Scheme::monomorphic(region_type),
-            false,
-            0,
-        );
-        let mem = Label {
-            effect: "Mem".to_string(),
-            arguments: Vec::new(),
-        };
-        let body_row = Row::Extend(Box::new(mem), Box::new(self.effect.clone()));
-        let ty = self.with_row(body_row, None, |inferencer| inferencer.infer(body));
-        self.env.truncate(mark);
-        let resolved = self.table.resolve(&ty);
-        if self.contains_ptr(&resolved, &mut Vec::new()) {
-            let shown = self.show(&resolved);
-            self.report(CheckError::RegionEscape {
-                ty: shown,
-                span: span.clone(),
-            });
-        }
-        ty
-    }
-
-    /// Whether a (resolved) type contains `ptr`, looking through declared
-    /// record and sum types.
-    fn contains_ptr(&self, ty: &Type, visited: &mut Vec<String>) -> bool {
-        match ty {
-            Type::Var(_) | Type::Function(..) | Type::Continuation(..) | Type::Handler(..) => false,
-            Type::Tuple(items) => items.iter().any(|item| self.contains_ptr(item, visited)),
-            Type::Constructor(name, arguments) => {
-                if name == "ptr" {
-                    return true;
-                }
-                if arguments
-                    .iter()
-                    .any(|argument| self.contains_ptr(argument, visited))
-                {
-                    return true;
-                }
-                if visited.contains(name) {
-                    return false;
-                }
-                visited.push(name.clone());
-                let record = self.declarations.records.get(name).is_some_and(|fields| {
-                    fields
-                        .iter()
-                        .any(|field| self.contains_ptr(&self.table.resolve(&field.ty), visited))
-                });
-                record
-                    || self
-                        .declarations
-                        .constructors
-                        .values()
-                        .filter(|info| &info.type_name == name)
-                        .any(|info| {
-                            info.fields
-                                .iter()
-                                .any(|field| self.contains_ptr(&self.table.resolve(field), visited))
-                        })
             }
         }
     }

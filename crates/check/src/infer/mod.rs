@@ -32,6 +32,7 @@ pub mod items;
 pub mod operators;
 pub mod patterns;
 pub mod records;
+pub mod regions;
 
 use cml_syntax::ast::Span;
 use cml_types::{Label, Mismatch, Printer, Row, Table, Type};

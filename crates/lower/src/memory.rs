@@ -1,0 +1,374 @@
+//! Allocation as an effect (Appendix B §4, `docs/backend.md`, "Regions"):
+//! whether a program needs its allocations to perform `Mem.alloc`, `with
+//! region`'s arena, and the conversions between the request record the
+//! source sees (`{ layout; size }`) and the one INT the compiled code
+//! passes (`size << 4 | layout`, [`cml_ir::MEM_ALLOC`]).
+//!
+//! The choice is static and per program (§4.2's fast path): a program
+//! whose own module has no `with region`, no clause of a `Mem` operation
+//! and no `perform Mem.…` has the bottom bump allocator as the handler of
+//! every allocation, and its code uses ALLOC. Any of the three makes every
+//! allocation site perform [`cml_ir::MEM_ALLOC`], so that the dynamically
+//! nearest `Mem` handler serves it.
+
+use cml_ir::{Atom, Effect, ObjectKind, Primitive, Span, Term, Value, RELEASE_CHUNKS, TAKE_CHUNK};
+use cml_syntax::ast::{self, Clause, Expr, Item, Path};
+
+use crate::builder::Sequence;
+use crate::Lowerer;
+
+/// The constructors of the prelude's `layout`, in the order of their
+/// variant numbers, which are the machine's layout codes.
+const LAYOUT_CONSTRUCTORS: usize = 6;
+
+/// The bits of a request that hold the layout code.
+const LAYOUT_BITS: i16 = 4;
+
+/// Whether a module's code contains a `with region`, a clause of a `Mem`
+/// operation or a `perform` of one (`is_memory_operation` tells whether a
+/// path names an operation of `Mem`).
+pub(crate) fn uses_memory_effect(
+    module: &ast::Module,
+    is_memory_operation: &dyn Fn(&Path) -> bool,
+) -> bool {
+    let mut finder = Finder {
+        is_memory_operation,
+        found: false,
+    };
+    for item in &module.items {
+        match item {
+            Item::Let(declaration) => {
+                for binding in &declaration.bindings {
+                    finder.expr(&binding.body);
+                }
+            }
+            Item::Handler(declaration) => {
+                finder.expr(&declaration.body);
+                for binding in &declaration.and_bindings {
+                    finder.expr(&binding.body);
+                }
+            }
+            Item::Type(_) | Item::Effect(_) | Item::Val(_) | Item::Error(_) => {}
+        }
+    }
+    finder.found
+}
+
+/// The walk of [`uses_memory_effect`].
+struct Finder<'f> {
+    is_memory_operation: &'f dyn Fn(&Path) -> bool,
+    found: bool,
+}
+
+impl Finder<'_> {
+    fn expr(&mut self, expr: &Expr) {
+        if self.found {
+            return;
+        }
+        match expr {
+            Expr::Literal(_) | Expr::Variable(_) | Expr::Constructor(_) | Expr::Error(_) => {}
+            Expr::Apply {
+                function,
+                arguments,
+                ..
+            } => {
+                self.expr(function);
+                arguments.iter().for_each(|argument| self.expr(argument));
+            }
+            Expr::Lambda { body, .. }
+            | Expr::Reify(body, _)
+            | Expr::Unsafe(body, _)
+            | Expr::Loop(body, _)
+            | Expr::Annotated(body, _, _)
+            | Expr::Field(body, _, _)
+            | Expr::Unary(_, body, _)
+            | Expr::AssignVariable { value: body, .. } => self.expr(body),
+            Expr::Let { bindings, body, .. } => {
+                bindings.iter().for_each(|binding| self.expr(&binding.body));
+                self.expr(body);
+            }
+            Expr::If {
+                condition,
+                then_branch,
+                else_branch,
+                ..
+            } => {
+                self.expr(condition);
+                self.expr(then_branch);
+                if let Some(branch) = else_branch {
+                    self.expr(branch);
+                }
+            }
+            Expr::Match {
+                scrutinee, arms, ..
+            } => {
+                self.expr(scrutinee);
+                for arm in arms {
+                    if let Some(guard) = &arm.guard {
+                        self.expr(guard);
+                    }
+                    self.expr(&arm.body);
+                }
+            }
+            Expr::Sequence(first, second, _) | Expr::Binary(_, first, second, _) => {
+                self.expr(first);
+                self.expr(second);
+            }
+            Expr::Tuple(elements, _) | Expr::List(elements, _) => {
+                elements.iter().for_each(|element| self.expr(element));
+            }
+            Expr::Record { fields, .. } => {
+                for value in fields.iter().filter_map(|(_, value)| value.as_ref()) {
+                    self.expr(value);
+                }
+            }
+            Expr::RecordUpdate { base, fields, .. } => {
+                self.expr(base);
+                fields.iter().for_each(|(_, value)| self.expr(value));
+            }
+            Expr::Assign { target, value, .. } => {
+                self.expr(target);
+                self.expr(value);
+            }
+            Expr::Perform {
+                operation,
+                argument,
+                extra_arguments,
+                ..
+            } => {
+                if (self.is_memory_operation)(operation) {
+                    self.found = true;
+                }
+                if let Some(argument) = argument {
+                    self.expr(argument);
+                }
+                extra_arguments
+                    .iter()
+                    .for_each(|argument| self.expr(argument));
+            }
+            Expr::Resume {
+                continuation,
+                value,
+                ..
+            } => {
+                self.expr(continuation);
+                self.expr(value);
+            }
+            Expr::Handler(clauses, _) => self.clauses(clauses),
+            Expr::Handle { body, clauses, .. } => {
+                self.expr(body);
+                self.clauses(clauses);
+            }
+            Expr::With { handler, body, .. } => {
+                self.expr(handler);
+                self.expr(body);
+            }
+            Expr::WithRegion { .. } => self.found = true,
+        }
+    }
+
+    fn clauses(&mut self, clauses: &[Clause]) {
+        for clause in clauses {
+            match clause {
+                Clause::Operation {
+                    operation,
+                    body,
+                    state_update,
+                    ..
+                } => {
+                    if (self.is_memory_operation)(operation) {
+                        self.found = true;
+                    }
+                    self.expr(body);
+                    if let Some(update) = state_update {
+                        self.expr(update);
+                    }
+                }
+                Clause::Return { body, .. } => self.expr(body),
+                Clause::Error(_) => {}
+            }
+        }
+    }
+}
+
+impl Lowerer<'_> {
+    /// Whether a path names an operation of the prelude's `Mem`.
+    pub(crate) fn is_memory_operation(&self, path: &Path) -> bool {
+        self.effects
+            .resolve(self.declarations, path)
+            .is_some_and(|(effect, _)| effect == "Mem")
+    }
+
+    /// `with region r in { body }` when allocation performs: take a chunk,
+    /// install the region's frames with it as their environment, run the
+    /// body (never in tail position: the exit follows it), uninstall the
+    /// frames and give the chunks back. `r` is bound to `()`.
+    pub(crate) fn lower_region(
+        &mut self,
+        region: &ast::Name,
+        body: &Expr,
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Atom {
+        let arena = self.scopes.builder().fresh_local();
+        sequence.push(
+            Some(arena),
+            Value::Perform {
+                effect: TAKE_CHUNK,
+                argument: Atom::Unit,
+            },
+            Some(span.clone()),
+        );
+        sequence.push(None, Value::InstallRegion(Atom::Local(arena)), None);
+        let mark = self.scopes.mark();
+        let local = self.scopes.bind_local(&region.text, None);
+        sequence.push(Some(local), Value::Atom(Atom::Unit), None);
+        let value = self.lower_value(body, sequence);
+        self.scopes.truncate(mark);
+        sequence.push(
+            None,
+            Value::Uninstall(vec![cml_ir::MEM_ALLOC, cml_ir::MEM_FREE]),
+            None,
+        );
+        sequence.push(
+            None,
+            Value::Perform {
+                effect: RELEASE_CHUNKS,
+                argument: Atom::Local(arena),
+            },
+            None,
+        );
+        value
+    }
+
+    /// The request INT of a `{ layout; size }` record (the argument of a
+    /// `perform Mem.alloc`): `size << 4 | code`, the layout's code being
+    /// its constructor's variant number.
+    pub(crate) fn pack_allocation_request(
+        &mut self,
+        record: Atom,
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Atom {
+        let (layout_index, size_index) = self.request_field_indices();
+        let layout = self.bind(
+            Value::Field {
+                object: record.clone(),
+                index: layout_index,
+            },
+            span,
+            sequence,
+        );
+        let size = self.bind(
+            Value::Field {
+                object: record,
+                index: size_index,
+            },
+            span,
+            sequence,
+        );
+        let cases = (0..LAYOUT_CONSTRUCTORS as u8)
+            .map(|variant| (variant, Term::Return(Atom::Int(i16::from(variant)))))
+            .collect();
+        let code = self.bind(
+            Value::Block(Box::new(Term::Switch {
+                scrutinee: layout,
+                variant_count: LAYOUT_CONSTRUCTORS as u8,
+                cases,
+                default: None,
+            })),
+            span,
+            sequence,
+        );
+        let shifted = self.bind(
+            Value::Primitive(Primitive::ShiftLeft, vec![size, Atom::Int(LAYOUT_BITS)]),
+            span,
+            sequence,
+        );
+        self.bind(
+            Value::Primitive(Primitive::BitOr, vec![shifted, code]),
+            span,
+            sequence,
+        )
+    }
+
+    /// The `{ layout; size }` record of a request INT (the argument a
+    /// `Mem.alloc` clause receives), built in the clause, which runs
+    /// outside its own handler, so its allocation reaches the outer one.
+    pub(crate) fn unpack_allocation_request(
+        &mut self,
+        request: Atom,
+        sequence: &mut Sequence,
+    ) -> Atom {
+        let code = self.bind_unspanned(
+            Value::Primitive(
+                Primitive::BitAnd,
+                vec![request.clone(), Atom::Int((1 << LAYOUT_BITS) - 1)],
+            ),
+            sequence,
+        );
+        let size = self.bind_unspanned(
+            Value::Primitive(Primitive::ShiftRight, vec![request, Atom::Int(LAYOUT_BITS)]),
+            sequence,
+        );
+        // The layout constructor of the code: a chain of comparisons,
+        // `Record` for a code no constructor has.
+        let mut layout = Term::Return(Atom::Constant(0));
+        for variant in (1..LAYOUT_CONSTRUCTORS as u8).rev() {
+            let test = self.scopes.builder().fresh_local();
+            layout = Term::bind(
+                test,
+                Value::Primitive(
+                    Primitive::Equal,
+                    vec![code.clone(), Atom::Int(i16::from(variant))],
+                ),
+                None,
+                Term::If {
+                    condition: Atom::Local(test),
+                    then_branch: Box::new(Term::Return(Atom::Constant(variant))),
+                    else_branch: Box::new(layout),
+                },
+            );
+        }
+        let layout = self.bind_unspanned(Value::Block(Box::new(layout)), sequence);
+        let (layout_index, size_index) = self.request_field_indices();
+        let mut fields = vec![Atom::Unit, Atom::Unit];
+        fields[layout_index] = layout;
+        fields[size_index] = size;
+        self.bind_unspanned(
+            Value::Allocate {
+                kind: ObjectKind::Record,
+                fields,
+            },
+            sequence,
+        )
+    }
+
+    /// Binds a value the source has no position for to a new local.
+    fn bind_unspanned(&mut self, value: Value, sequence: &mut Sequence) -> Atom {
+        let local = self.scopes.builder().fresh_local();
+        sequence.push(Some(local), value, None);
+        Atom::Local(local)
+    }
+
+    /// The positions of `layout` and `size` in the request record (as the
+    /// declarations order its fields; the prelude writes `layout` first).
+    fn request_field_indices(&self) -> (usize, usize) {
+        match self.record_fields_of("size") {
+            Some(fields) => {
+                let layout = fields.iter().position(|field| field == "layout");
+                let size = fields.iter().position(|field| field == "size");
+                match (layout, size) {
+                    (Some(layout), Some(size)) => (layout, size),
+                    _ => (0, 1),
+                }
+            }
+            None => (0, 1),
+        }
+    }
+}
+
+/// Whether an operation is `Mem.alloc`.
+pub(crate) fn is_allocation(effect: Effect) -> bool {
+    effect == cml_ir::MEM_ALLOC
+}
