@@ -143,3 +143,41 @@ fn processes_preempted_anywhere_compute_what_they_would_uninterrupted() {
         );
     }
 }
+
+/// The stress program with each round's list built and summed inside a
+/// `with region` (so every allocation performs `Mem.alloc`, and the two
+/// processes take chunks from the runtime's one free list and bump their
+/// own arenas while the timer preempts them anywhere, the region code
+/// included, `docs/backend.md`, "Regions"): each round's total is the
+/// region's value, and every line must still be the one computed by hand.
+/// Allocation costs more when it performs, so a switch does too: below
+/// about 3,300 cycles the ticks outrun the kernel here (2,500 without
+/// regions), so the periods start there.
+#[test]
+fn processes_preempted_inside_regions_compute_what_they_would_uninterrupted() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/programs/soc/preemption_stress.cml");
+    let source = std::fs::read_to_string(&path).expect("the stress program");
+    let building = "  let xs = build name 0 [] in\n";
+    let printing = "string_of_int (total xs + round)";
+    assert!(source.contains(building) && source.contains(printing));
+    let with_regions = source
+        .replace(
+            building,
+            "  let in_region = with region r in { total (build name 0 []) } in\n  let xs = build name 0 [] in\n",
+        )
+        .replace(printing, "string_of_int (in_region + round)");
+    let expected: Vec<String> = ["A", "B"]
+        .iter()
+        .flat_map(|name| (0..4).map(move |round| format!("{name}{round} {} 78 y", 66 + round)))
+        .collect();
+    for period in (3300..=4800).step_by(300) {
+        let program = scratch().join(format!("preemption_regions_{period}.cml"));
+        let changed = with_regions.replace("start_timer 3000;", &format!("start_timer {period};"));
+        std::fs::write(&program, changed).expect("write the program");
+        let lines = cml_run(&program);
+        let mut sorted = lines.clone();
+        sorted.sort();
+        assert_eq!(sorted, expected, "period {period}: {lines:?}");
+    }
+}
