@@ -23,6 +23,7 @@ pub mod check;
 pub mod disasm;
 pub mod input;
 pub mod isa;
+pub mod lsp;
 pub mod report;
 pub mod run;
 pub mod system;

@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use cml_cli::{asm, build, check, disasm, isa, run};
+use cml_cli::{asm, build, check, disasm, isa, lsp, run};
 
 /// Assemble, disassemble and run programs for the effects-native 16-bit
 /// machine, and check CML source.
@@ -19,8 +19,9 @@ use cml_cli::{asm, build, check, disasm, isa, run};
 /// The machine has eight tagged registers, a handler CAM, and effects as
 /// instructions (PERF, RESU). `cml asm` turns assembly source into an
 /// image, `cml run` runs source or an image, `cml disasm` turns an image
-/// back into source, `cml isa` lists the instruction set, and `cml check`
-/// checks CML source files.
+/// back into source, `cml isa` lists the instruction set, `cml check`
+/// checks CML source files, and `cml lsp` is the language server for
+/// editors.
 #[derive(Debug, Parser)]
 #[command(
     name = "cml",
@@ -46,6 +47,7 @@ enum Command {
     Isa(isa::IsaArgs),
     Check(check::CheckArgs),
     Build(build::BuildArgs),
+    Lsp(lsp::LspArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Isa(args) => isa::print_instruction_set(args),
         Command::Check(args) => check::check_files(args),
         Command::Build(args) => build::build_file(args),
+        Command::Lsp(args) => lsp::serve_stdio(args),
     };
     ExitCode::from(ending.exit_code())
 }

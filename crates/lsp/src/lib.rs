@@ -1,24 +1,291 @@
 //! The CML language server, `cml lsp`.
 //!
-//! Input: LSP messages on an [`lsp_server::Connection`]. Output: LSP
-//! messages on the same connection. This crate must not know about
-//! files, processes or terminals: the `cml` command wires the connection
-//! to standard input and output.
+//! Input: Language Server Protocol messages on an
+//! [`lsp_server::Connection`]: the client's `initialize`, the documents it
+//! opens and edits (`didOpen`, `didChange` with the full text,
+//! `didClose`), and its requests (`hover`, `definition`,
+//! `documentSymbol`, `shutdown`). Output: LSP messages on the same
+//! connection: the answers, and `publishDiagnostics` with every problem
+//! the front end (and, for a text the checker accepts, the back end)
+//! finds, each converted from the [`cml_diagnostics::Diagnostic`] that
+//! `cml check` renders, with ranges in UTF-16 positions.
+//!
+//! This crate must not know about files, processes or terminals: the `cml`
+//! command wires the connection to standard input and output, and tests
+//! drive it through [`lsp_server::Connection::memory`]. It must not know
+//! what any stage's diagnostics mean, nor implement any part of the
+//! language: it asks `cml-syntax`, `cml-check` and `cml-compile`, and only
+//! finds which top-level definition a name means ([`index`]). It never
+//! panics on any text: every stage recovers, and a stage that fails
+//! anyway is reported as a diagnostic.
+//!
+//! The loop is synchronous, as in rust-analyzer's `lsp-server` examples:
+//! each message is handled before the next is read, and [`Server`] is the
+//! pure state between them.
 
 #![forbid(unsafe_code)]
 
-/// Serves one client on this connection until it asks to exit.
-pub fn serve(
-    connection: lsp_server::Connection,
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let capabilities = serde_json::to_value(lsp_types::ServerCapabilities::default())?;
-    connection.initialize(capabilities)?;
+pub mod analysis;
+pub mod index;
+pub mod positions;
+
+use std::collections::HashMap;
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
+    PublishDiagnostics,
+};
+use lsp_types::request::{DocumentSymbolRequest, GotoDefinition, HoverRequest, Request as _};
+use lsp_types::{
+    DocumentSymbolResponse, GotoDefinitionResponse, HoverContents, HoverProviderCapability,
+    Location, MarkupContent, MarkupKind, OneOf, PublishDiagnosticsParams, ServerCapabilities,
+    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+};
+
+use analysis::Analysis;
+
+/// Why serving stopped early.
+pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What the server offers: full-text synchronisation, hover, go to
+/// definition and document symbols.
+pub fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// Serves one client on this connection: the `initialize` handshake, then
+/// every message until `shutdown` and `exit` (or until the client goes).
+pub fn serve(connection: &Connection) -> Result<(), ServeError> {
+    let (id, _parameters) = connection.initialize_start()?;
+    let result = serde_json::json!({
+        "capabilities": capabilities(),
+        "serverInfo": { "name": "cml-lsp", "version": env!("CARGO_PKG_VERSION") },
+    });
+    connection.initialize_finish(id, result)?;
+    let mut server = Server::default();
     for message in &connection.receiver {
-        if let lsp_server::Message::Request(request) = message {
-            if connection.handle_shutdown(&request)? {
-                return Ok(());
+        match message {
+            Message::Request(request) => {
+                if connection.handle_shutdown(&request)? {
+                    return Ok(());
+                }
+                connection.sender.send(server.request(request).into())?;
             }
+            Message::Notification(notification) => {
+                if notification.method == lsp_types::notification::Exit::METHOD {
+                    return Ok(());
+                }
+                for outgoing in server.notification(notification) {
+                    connection.sender.send(outgoing.into())?;
+                }
+            }
+            Message::Response(_) => {}
         }
     }
     Ok(())
+}
+
+/// The open documents, each analysed at its latest text.
+#[derive(Debug, Default)]
+pub struct Server {
+    documents: HashMap<String, Document>,
+}
+
+#[derive(Debug)]
+struct Document {
+    uri: Uri,
+    analysis: Analysis,
+}
+
+impl Server {
+    /// Handles a notification; returns the notifications to send (the
+    /// diagnostics of a document opened, changed or closed).
+    pub fn notification(&mut self, notification: Notification) -> Vec<Notification> {
+        match notification.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                match notification
+                    .extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
+                {
+                    Ok(parameters) => {
+                        let document = parameters.text_document;
+                        vec![self.update(document.uri, Some(document.version), &document.text)]
+                    }
+                    Err(_) => Vec::new(),
+                }
+            }
+            DidChangeTextDocument::METHOD => {
+                match notification.extract::<lsp_types::DidChangeTextDocumentParams>(
+                    DidChangeTextDocument::METHOD,
+                ) {
+                    // With full synchronisation the last change is the
+                    // whole text.
+                    Ok(parameters) => match parameters.content_changes.last() {
+                        Some(change) if change.range.is_none() => vec![self.update(
+                            parameters.text_document.uri,
+                            Some(parameters.text_document.version),
+                            &change.text,
+                        )],
+                        _ => Vec::new(),
+                    },
+                    Err(_) => Vec::new(),
+                }
+            }
+            DidCloseTextDocument::METHOD => {
+                match notification
+                    .extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
+                {
+                    Ok(parameters) => {
+                        let uri = parameters.text_document.uri;
+                        self.documents.remove(uri.as_str());
+                        vec![publish(uri, Vec::new(), None)]
+                    }
+                    Err(_) => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn update(&mut self, uri: Uri, version: Option<i32>, text: &str) -> Notification {
+        let analysis = Analysis::new(text);
+        let diagnostics = analysis.lsp_diagnostics(&uri);
+        self.documents.insert(
+            uri.as_str().to_string(),
+            Document {
+                uri: uri.clone(),
+                analysis,
+            },
+        );
+        publish(uri, diagnostics, version)
+    }
+
+    /// Answers a request (other than `shutdown`, which the loop answers).
+    pub fn request(&mut self, request: Request) -> Response {
+        let id = request.id.clone();
+        match request.method.as_str() {
+            HoverRequest::METHOD => {
+                self.with_position::<HoverRequest>(request, |document, offset| {
+                    document
+                        .analysis
+                        .hover(offset)
+                        .map(|hover| lsp_types::Hover {
+                            contents: HoverContents::Markup(MarkupContent {
+                                kind: MarkupKind::Markdown,
+                                value: hover.markdown,
+                            }),
+                            range: Some(document.analysis.range(&hover.span)),
+                        })
+                })
+            }
+            GotoDefinition::METHOD => {
+                self.with_position::<GotoDefinition>(request, |document, offset| {
+                    document.analysis.definition(offset).map(|span| {
+                        GotoDefinitionResponse::Scalar(Location::new(
+                            document.uri.clone(),
+                            document.analysis.range(&span),
+                        ))
+                    })
+                })
+            }
+            DocumentSymbolRequest::METHOD => {
+                match request
+                    .extract::<lsp_types::DocumentSymbolParams>(DocumentSymbolRequest::METHOD)
+                {
+                    Ok((id, parameters)) => {
+                        let symbols = self
+                            .documents
+                            .get(parameters.text_document.uri.as_str())
+                            .map(|document| {
+                                DocumentSymbolResponse::Nested(document.analysis.document_symbols())
+                            });
+                        Response::new_ok(id, symbols)
+                    }
+                    Err(error) => invalid_parameters(id, error),
+                }
+            }
+            method => Response::new_err(
+                id,
+                ErrorCode::MethodNotFound as i32,
+                format!("cml-lsp does not answer `{method}`"),
+            ),
+        }
+    }
+
+    /// Answers a request about a position in a document: `answer` gets
+    /// the document and the byte offset; an unknown document has no
+    /// answer (`null`).
+    fn with_position<R>(
+        &self,
+        request: Request,
+        answer: impl Fn(&Document, usize) -> R::Result,
+    ) -> Response
+    where
+        R: lsp_types::request::Request,
+        R::Params: PositionParameters,
+        R::Result: Default,
+    {
+        let id = request.id.clone();
+        match request.extract::<R::Params>(R::METHOD) {
+            Ok((id, parameters)) => {
+                let position = parameters.position();
+                let result = self
+                    .documents
+                    .get(position.text_document.uri.as_str())
+                    .map(|document| {
+                        let offset = document.analysis.offset(position.position);
+                        answer(document, offset)
+                    })
+                    .unwrap_or_default();
+                Response::new_ok(id, result)
+            }
+            Err(error) => invalid_parameters(id, error),
+        }
+    }
+}
+
+/// The parameters of a request about one position in a document.
+trait PositionParameters {
+    fn position(&self) -> &TextDocumentPositionParams;
+}
+
+impl PositionParameters for lsp_types::HoverParams {
+    fn position(&self) -> &TextDocumentPositionParams {
+        &self.text_document_position_params
+    }
+}
+
+impl PositionParameters for lsp_types::GotoDefinitionParams {
+    fn position(&self) -> &TextDocumentPositionParams {
+        &self.text_document_position_params
+    }
+}
+
+fn invalid_parameters(id: RequestId, error: lsp_server::ExtractError<Request>) -> Response {
+    Response::new_err(
+        id,
+        ErrorCode::InvalidParams as i32,
+        format!("invalid parameters: {error}"),
+    )
+}
+
+fn publish(
+    uri: Uri,
+    diagnostics: Vec<lsp_types::Diagnostic>,
+    version: Option<i32>,
+) -> Notification {
+    Notification::new(
+        PublishDiagnostics::METHOD.to_string(),
+        PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        },
+    )
 }
