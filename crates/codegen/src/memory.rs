@@ -159,15 +159,38 @@ __region_free:
 ; the first of the free list (v6 is the memory record, its word 0 the
 ; list's head) or a new one of {CHUNK_WORDS} words from the heap; its
 ; link 0, its bump at its first object, its end, and itself as the
-; current chunk (for a region's first chunk).
+; current chunk (for a region's first chunk). It takes the whole list
+; with one CAS and gives the rest back, so that nothing is read from a
+; chunk before it is ours: a pop that read the head's successor first
+; could be preempted while another computation took both and gave the
+; head back, and its CAS would then succeed with a successor in use.
 __chunk_take:
     LD v1, v6, 0              ; the first free chunk, 0 for none
     BZ v1, .Lchunk_new
-    SETTAG v1, PTR
-    LD v0, v1, 1              ; its successor
     MOV v7, v1
-    CAS v7, v6, v0            ; the head moves on, unless a preemption moved it
+    LI v0, 0
+    CAS v7, v6, v0            ; the whole list is ours, unless a preemption moved it
     BZ v7, __chunk_take
+    SETTAG v1, PTR
+    LD v0, v1, 1              ; the rest of the list
+    BZ v0, .Lchunk_init
+    ENTER 1
+    STS v2, 0
+    MOV v2, v0
+    SETTAG v2, PTR
+.Lchunk_last:
+    LD v7, v2, 1              ; the rest's last chunk
+    BZ v7, .Lchunk_splice
+    MOV v2, v7
+    SETTAG v2, PTR
+    JMP .Lchunk_last
+.Lchunk_splice:
+    LD v7, v6, 0              ; what others gave back meanwhile
+    ST v7, v2, 1              ; follows the rest
+    CAS v7, v6, v0            ; the rest is the free list, unless it moved
+    BZ v7, .Lchunk_splice
+    LDS v2, 0
+    LEAVE 1
     JMP .Lchunk_init
 .Lchunk_new:
 "
