@@ -38,8 +38,9 @@ pub struct Hover {
 
 impl Analysis {
     /// Analyses a text: parses it, checks it, and, when the checker finds
-    /// no error, compiles it with the back end for the problems only the
-    /// back end finds (constructs it cannot lower yet). Nothing is run.
+    /// no error in a program (a module with `main`), compiles it with the
+    /// back end for the problems only the back end finds (constructs it
+    /// cannot lower yet). Nothing is run.
     /// Should any stage panic, the analysis reports that as one internal
     /// diagnostic instead of failing.
     pub fn new(text: &str) -> Analysis {
@@ -277,7 +278,13 @@ fn analyse(text: &str) -> (Vec<Diagnostic>, Index, Vec<cml_check::Definition>) {
         .iter()
         .map(|error| error.to_diagnostic(0))
         .collect();
-    if !diagnostics.iter().any(Diagnostic::is_error) {
+    // The back end compiles programs: a file without `main` (a module of
+    // helpers being written) would only get "the program has no `main`".
+    let is_program = checked
+        .definitions
+        .iter()
+        .any(|definition| definition.name == "main");
+    if is_program && !diagnostics.iter().any(Diagnostic::is_error) {
         if let Err(back_end) = cml_compile::compile(text) {
             for diagnostic in back_end {
                 if !diagnostics.contains(&diagnostic) {

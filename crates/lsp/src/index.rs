@@ -430,7 +430,7 @@ impl Walker<'_> {
     }
 
     fn variable(&mut self, name: &Name) {
-        if !self.locals.iter().any(|local| *local == name.text) {
+        if !self.locals.contains(&name.text) {
             let symbol = self.index.resolve_value(name);
             self.refer(&name.span, symbol);
         }
