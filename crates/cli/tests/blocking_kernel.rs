@@ -88,7 +88,7 @@ fn position(lines: &[String], line: &str) -> usize {
 
 #[test]
 fn the_echo_process_blocks_on_read_byte_and_echoes_each_key() {
-    let lines = run_with_keys("two_keys", "12000 'h'\n13750 'i'\n");
+    let lines = run_with_keys("two_keys", "14000 'h'\n15750 'i'\n");
     let b_lines: Vec<&String> = lines.iter().filter(|line| line.starts_with('B')).collect();
     assert_eq!(b_lines, ["B0", "B1", "B2", "B3", "B4"], "{lines:?}");
     let echoes: Vec<&String> = lines

@@ -16,8 +16,13 @@ use cml_ir::{Atom, FunctionId, Program, Term, Value};
 /// Where the data segment starts.
 const DATA_ORIGIN: u16 = 0;
 
+/// The console lock, the data segment's first word: 0 when free, else
+/// the number of the core printing plus one (`__io_print` in
+/// `runtime.s`, which loads this address with `LI`).
+pub const CONSOLE_LOCK: u16 = DATA_ORIGIN;
+
 /// The runtime routines that are called like functions.
-pub const RUNTIME_ROUTINES: [(&str, u16); 7] = [
+pub const RUNTIME_ROUTINES: [(&str, u16); 8] = [
     ("__resume", 1),
     ("__resumes", 1),
     ("__concat", 2),
@@ -25,6 +30,7 @@ pub const RUNTIME_ROUTINES: [(&str, u16); 7] = [
     ("__string_of_byte", 1),
     ("__equal", 2),
     ("__format_int", 2),
+    ("__send_message", 2),
 ];
 
 /// The routines of preemptible code, added to the list when
@@ -64,7 +70,7 @@ impl DataLayout {
     /// Lays out the static data of a program.
     pub fn new(program: &Program) -> DataLayout {
         let mut layout = DataLayout::default();
-        let mut next = DATA_ORIGIN;
+        let mut next = CONSOLE_LOCK + 1;
         for _ in &program.functions {
             layout.functions.push(next + 1);
             next += 3;
@@ -117,6 +123,10 @@ impl DataLayout {
     pub fn emit(&self, program: &Program, text: &mut String) {
         let _ = writeln!(text, "\n; Static data ({} words).", self.end - DATA_ORIGIN);
         let _ = writeln!(text, ".org {DATA_ORIGIN:#06x}");
+        let _ = writeln!(
+            text,
+            "    .word 0      ; {CONSOLE_LOCK:#06x} the console lock (__io_print)"
+        );
         for (index, function) in program.functions.iter().enumerate() {
             let _ = writeln!(
                 text,

@@ -496,6 +496,7 @@ impl Emitter<'_> {
                     Runtime::Equal => "__equal",
                     Runtime::FormatInt => "__format_int",
                     Runtime::StringOfByte => "__string_of_byte",
+                    Runtime::SendMessage => "__send_message",
                 };
                 for (register, atom) in atoms.iter().enumerate() {
                     self.load(&format!("v{register}"), atom);
@@ -718,6 +719,30 @@ impl Emitter<'_> {
                 self.store("v2", slot);
                 return;
             }
+            Primitive::CoreCount => {
+                // The boot ROM's parameter block keeps the number of
+                // cores at 0xFF81 (docs/soc-decisions.md); a bare boot
+                // leaves the word 0, which means one core.
+                let one = self.fresh_label("one_core");
+                let done = self.fresh_label("counted");
+                self.line("LI v2, 0x81");
+                self.line("LIH v2, 0xFF");
+                self.line("SETTAG v2, PTR");
+                self.line("LD v2, v2, 0");
+                self.line(&format!("BZ v2, {one}"));
+                self.line(&format!("JMP {done}"));
+                let _ = writeln!(self.text, "{one}:");
+                self.line("LI v2, 1");
+                let _ = writeln!(self.text, "{done}:");
+                self.store("v2", slot);
+                return;
+            }
+            Primitive::PointerFromPayload => {
+                self.load("v2", &atoms[0]);
+                self.line("SETTAG v2, PTR");
+                self.store("v2", slot);
+                return;
+            }
             Primitive::Increment | Primitive::Decrement => {
                 // INC/DEC take a 4-bit immediate: a longer step is a run
                 // of them, 15 words at a time.
@@ -761,9 +786,12 @@ impl Emitter<'_> {
             Primitive::ShiftLeft => Some("SHL"),
             Primitive::ShiftRight => Some("SHR"),
             Primitive::Equal | Primitive::Not => None,
-            Primitive::Increment | Primitive::Decrement | Primitive::Halt | Primitive::CoreId => {
-                None
-            }
+            Primitive::Increment
+            | Primitive::Decrement
+            | Primitive::Halt
+            | Primitive::CoreId
+            | Primitive::CoreCount
+            | Primitive::PointerFromPayload => None,
         };
         if let Some(mnemonic) = simple {
             self.line(&format!("{mnemonic} v2, v2, v3"));

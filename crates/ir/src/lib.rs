@@ -165,6 +165,13 @@ pub enum Primitive {
     /// `__read_core_id_register ()`: the core-id control register (CSRR
     /// 3), an `int`. No atoms.
     CoreId,
+    /// `__read_core_count ()`: the number of cores, from the boot ROM's
+    /// parameter block (word 0xFF81); 1 when the machine was booted bare
+    /// (the word is then 0). An `int`. No atoms.
+    CoreCount,
+    /// The atom (an INT: a hardware effect's payload) tagged PTR: the
+    /// address of a heap object another core sent (SETTAG).
+    PointerFromPayload,
 }
 
 /// A routine of the hand-written runtime.
@@ -181,6 +188,10 @@ pub enum Runtime {
     FormatInt,
     /// A string of one character, the byte given (`string_of_byte`).
     StringOfByte,
+    /// `__send_message core value`: a core-to-core message (C.3's op
+    /// 0x04) to core `core` (atom 0) whose payload is `value`'s 16 bits
+    /// (atom 1), through the boot ROM's binding of (7, core); `()`.
+    SendMessage,
 }
 
 /// What kind of heap object an allocation makes.

@@ -17,23 +17,94 @@ const LAST_USER_FAMILY: u8 = cml_ir::BACK_END_FAMILY - 1;
 /// A §15, `docs/soc-decisions.md`).
 pub const HARDWARE_FAMILY: u8 = 0xF;
 
-/// Effects bound to a hardware effect by name (`docs/backend.md`,
-/// "Hardware effects"): a one-operation effect with this name is the
-/// hardware PERF (0xF, op) instead of a user family. Chapter 11's `Tick`
-/// is the timer's tick packet (op 0x03, payload the core ID);
-/// `KeyArrival` is the keyboard's key event (op 0x01, payload the key
-/// byte, bit 7 set on a release).
-pub const HARDWARE_EFFECTS: [(&str, u8); 2] = [("Tick", 0x03), ("KeyArrival", 0x01)];
+/// How a hardware effect's 16-bit payload becomes the clause's argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Payload {
+    /// The payload is the argument as it is (an `int`, a `byte`, a core
+    /// ID).
+    Bits,
+    /// The payload is the address of a heap object that another core
+    /// built in the shared memory (chapter 14's "ship pointers"): the
+    /// clause gives it the PTR tag the packet could not carry.
+    Pointer,
+}
 
-/// The hardware op a one-operation effect of this name is bound to.
-fn hardware_op(name: &str, operation_count: usize) -> Option<u8> {
-    if operation_count != 1 {
-        return None;
-    }
-    HARDWARE_EFFECTS
+/// One operation bound to a hardware effect (`docs/backend.md`,
+/// "Hardware effects"): the operation `operation` of an effect named
+/// `effect` (`None`: the effect's only operation) is the hardware PERF
+/// (0xF, `op`) instead of a user family.
+#[derive(Clone, Copy, Debug)]
+pub struct HardwareBinding {
+    pub effect: &'static str,
+    pub operation: Option<&'static str>,
+    pub op: u8,
+    pub payload: Payload,
+}
+
+/// Effects bound to hardware effects by name. Chapter 11's `Tick` is the
+/// timer's tick packet (op 0x03, payload the core ID); chapter 12's
+/// `KeyArrival` is the keyboard's key event (op 0x01, payload the key
+/// byte, bit 7 set on a release); chapter 14's `Hardware` effect has
+/// both as `tick` and `key_arrival`, and `noc_arrival`, a core-to-core
+/// message (C.3's op 0x04, which the boot ROM binds (7, c) to send to
+/// core c) whose payload is a pointer to the message.
+pub const HARDWARE_BINDINGS: [HardwareBinding; 5] = [
+    HardwareBinding {
+        effect: "Tick",
+        operation: None,
+        op: 0x03,
+        payload: Payload::Bits,
+    },
+    HardwareBinding {
+        effect: "KeyArrival",
+        operation: None,
+        op: 0x01,
+        payload: Payload::Bits,
+    },
+    HardwareBinding {
+        effect: "Hardware",
+        operation: Some("tick"),
+        op: 0x03,
+        payload: Payload::Bits,
+    },
+    HardwareBinding {
+        effect: "Hardware",
+        operation: Some("key_arrival"),
+        op: 0x01,
+        payload: Payload::Bits,
+    },
+    HardwareBinding {
+        effect: "Hardware",
+        operation: Some("noc_arrival"),
+        op: 0x04,
+        payload: Payload::Pointer,
+    },
+];
+
+/// The hardware ops of an effect's operations, when every one of them is
+/// bound (an effect is bound whole or not at all).
+fn hardware_ops(name: &str, operations: &[&str]) -> Option<Vec<u8>> {
+    let binding = |operation: &str| {
+        HARDWARE_BINDINGS.iter().find(|binding| {
+            binding.effect == name
+                && match binding.operation {
+                    None => operations.len() == 1,
+                    Some(bound) => bound == operation,
+                }
+        })
+    };
+    operations
         .iter()
-        .find(|(hardware, _)| *hardware == name)
-        .map(|(_, op)| *op)
+        .map(|operation| binding(operation).map(|binding| binding.op))
+        .collect()
+}
+
+/// Whether a hardware effect's payload is a pointer (see [`Payload`]).
+pub fn payload_is_pointer(effect: Effect) -> bool {
+    effect.family == HARDWARE_FAMILY
+        && HARDWARE_BINDINGS
+            .iter()
+            .any(|binding| binding.op == effect.op && binding.payload == Payload::Pointer)
 }
 
 /// Whether an operation is a hardware effect (family 0xF, op 1 and up:
@@ -75,13 +146,17 @@ impl EffectNumbers {
             if count == 0 {
                 continue;
             }
+            let operation_names: Vec<&str> = effect
+                .operations
+                .iter()
+                .map(|operation| operation.name.as_str())
+                .collect();
+            let hardware = hardware_ops(&effect.name, &operation_names);
             let (effect_family, first_op) = match effect.name.as_str() {
                 "Scheduler" => (0, 0),
                 "Mem" => (1, 0),
                 "IO" => (2, 1),
-                name if hardware_op(name, count).is_some() => {
-                    (HARDWARE_FAMILY, hardware_op(name, count).unwrap_or(0))
-                }
+                _ if hardware.is_some() => (HARDWARE_FAMILY, 0),
                 _ => {
                     if next_op as usize + count > 16 {
                         family += 1;
@@ -97,7 +172,10 @@ impl EffectNumbers {
                 }
             };
             for (index, operation) in effect.operations.iter().enumerate() {
-                let op = first_op as usize + index;
+                let op = match &hardware {
+                    Some(ops) => ops[index] as usize,
+                    None => first_op as usize + index,
+                };
                 if op > 15 {
                     numbers.overflow.push(effect.name.clone());
                     break;

@@ -448,9 +448,11 @@ impl Lowerer<'_> {
     /// record of `n` fields holding `()`, `__ld i p` reads field `i` with
     /// the tag it was stored with, `__st i p v` writes it; `i` and `n`
     /// must be literals. `__inc p n` and `__dec p n` move a pointer `n`
-    /// words (INC/DEC; `n` a literal), `__halt ()` is HALT and
+    /// words (INC/DEC; `n` a literal), `__halt ()` is HALT,
     /// `__read_core_id_register ()` reads the core-id control register
-    /// (CSRR 3). The others are diagnostics.
+    /// (CSRR 3), `__read_core_count ()` the number of cores (the boot
+    /// ROM's parameter block) and `__send_message core v` sends `v`'s 16 bits to core
+    /// `core` as a core-to-core message. The others are diagnostics.
     fn lower_primitive(
         &mut self,
         name: &str,
@@ -512,13 +514,24 @@ impl Lowerer<'_> {
                 let _ = self.lower_value(unit, sequence);
                 Value::Primitive(Primitive::CoreId, Vec::new())
             }
+            ("__read_core_count", [unit]) => {
+                let _ = self.lower_value(unit, sequence);
+                Value::Primitive(Primitive::CoreCount, Vec::new())
+            }
+            ("__send_message", [core, value]) => {
+                let core = self.lower_value(core, sequence);
+                let value = self.lower_value(value, sequence);
+                Value::Runtime(Runtime::SendMessage, vec![core, value])
+            }
             _ => {
                 self.unsupported(
                     &format!(
                         "`{name}` here (the back end has `__alloc Record n`, `__ld i p`, \
                          `__st i p v`, `__inc p n` and `__dec p n` with literal sizes, \
-                         indices below 7 and steps, `__halt ()` and \
-                         `__read_core_id_register ()`, fully applied)"
+                         indices below 7 and steps, `__halt ()`, \
+                         `__read_core_id_register ()`, `__read_core_count ()` and \
+                         `__send_message core v`, \
+                         fully applied)"
                     ),
                     span.clone(),
                 );

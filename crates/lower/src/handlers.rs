@@ -7,7 +7,9 @@
 //! value with the thunk of `e`; `reify f` is a shallow handler of the
 //! private operation [`REIFY`] whose clause returns the continuation.
 
-use cml_ir::{Atom, Effect, Function, FunctionId, FunctionKind, Span, Term, Value, PROBE, REIFY};
+use cml_ir::{
+    Atom, Effect, Function, FunctionId, FunctionKind, Primitive, Span, Term, Value, PROBE, REIFY,
+};
 use cml_syntax::ast::{self, Clause, Expr};
 
 use crate::builder::Sequence;
@@ -70,6 +72,7 @@ impl Lowerer<'_> {
                         body,
                         state_update: state_update.as_ref(),
                         span,
+                        payload_is_pointer: crate::effects::payload_is_pointer(effect),
                         unpack_request: crate::memory::is_allocation(effect),
                     };
                     let name = format!("{effect_name}.{} clause", operation.last().text);
@@ -162,11 +165,19 @@ impl Lowerer<'_> {
             .lookup(HANDLER_NAME)
             .map(|variable| variable.key);
         clause_sequence.push(Some(handler_local), Value::CurrentClosure, None);
-        let argument_atom = if shape.unpack_request {
-            self.unpack_allocation_request(Atom::Local(argument_local), &mut clause_sequence)
-        } else {
-            Atom::Local(argument_local)
-        };
+        let mut argument_atom = Atom::Local(argument_local);
+        if shape.payload_is_pointer {
+            let pointer = self.scopes.builder().fresh_local();
+            clause_sequence.push(
+                Some(pointer),
+                Value::Primitive(Primitive::PointerFromPayload, vec![argument_atom]),
+                None,
+            );
+            argument_atom = Atom::Local(pointer);
+        }
+        if shape.unpack_request {
+            argument_atom = self.unpack_allocation_request(argument_atom, &mut clause_sequence);
+        }
         if let Some(pattern) = shape.argument {
             self.bind_irrefutable(pattern, argument_atom, &mut clause_sequence);
         }
@@ -413,6 +424,10 @@ struct ClauseShape<'e> {
     body: &'e Expr,
     state_update: Option<&'e Expr>,
     span: &'e Span,
+    /// Whether the argument is a hardware effect's payload that is a
+    /// pointer (`crate::effects::Payload::Pointer`): the clause tags it
+    /// PTR before matching it.
+    payload_is_pointer: bool,
     /// Whether the argument is an allocation request INT that the clause
     /// turns into the `{ layout; size }` record (`crate::memory`).
     unpack_request: bool,
