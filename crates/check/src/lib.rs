@@ -43,6 +43,10 @@ pub struct Checked {
     pub errors: Vec<CheckError>,
     /// Every top-level definition with its type, in source order.
     pub definitions: Vec<Definition>,
+    /// Every local binder (the span of its name: a parameter, a pattern's
+    /// variable, a local `let`) with its printed type, for the language
+    /// server's hover.
+    pub locals: Vec<(ast::Span, String)>,
 }
 
 impl Checked {
@@ -91,9 +95,15 @@ pub fn check_module(module: &ast::Module) -> Checked {
     for error in errors {
         inferencer.report(error);
     }
+    let locals = inferencer
+        .local_binders
+        .iter()
+        .map(|(span, ty)| (span.clone(), inferencer.show(ty)))
+        .collect();
     Checked {
         errors: inferencer.errors,
         definitions,
+        locals,
     }
 }
 
