@@ -25,6 +25,8 @@ pub struct Analysis {
     /// The type of each top-level definition, as `cml check --types`
     /// prints it.
     pub definitions: Vec<cml_check::Definition>,
+    /// The type of each local binder (the span of its name).
+    pub locals: Vec<(std::ops::Range<usize>, String)>,
 }
 
 /// A hover's text (Markdown) and the span of the name it describes.
@@ -46,17 +48,22 @@ impl Analysis {
     pub fn new(text: &str) -> Analysis {
         let positions = Positions::new(text);
         let result = catch_unwind(AssertUnwindSafe(|| analyse(text)));
-        let (diagnostics, index, definitions) = result.unwrap_or_else(|_| {
+        let (diagnostics, index, checked) = result.unwrap_or_else(|_| {
             let diagnostic = Diagnostic::error("the CML compiler failed on this text")
                 .with_code("lsp::internal")
                 .with_note("this is a bug of the compiler: `cml check` on the file shows where");
-            (vec![diagnostic], Index::default(), Vec::new())
+            (
+                vec![diagnostic],
+                Index::default(),
+                cml_check::Checked::default(),
+            )
         });
         Analysis {
             positions,
             diagnostics,
             index,
-            definitions,
+            definitions: checked.definitions,
+            locals: checked.locals,
         }
     }
 
@@ -128,10 +135,18 @@ impl Analysis {
     }
 
     /// What to show for the name at this offset: the type of a top-level
-    /// value, the declaration of a type, constructor, field, effect or
-    /// operation.
+    /// or local value, the declaration of a type, constructor, field,
+    /// effect or operation.
     pub fn hover(&self, offset: usize) -> Option<Hover> {
-        let (symbol_index, span) = self.index.symbol_at(offset)?;
+        let Some((symbol_index, span)) = self.index.symbol_at(offset) else {
+            let local = self.index.local_at(offset)?;
+            let name = self.text().get(local.binder.clone())?;
+            let ty = self.local_type(&local.binder)?;
+            return Some(Hover {
+                markdown: format!("```cml\n{name} : {ty}\n```"),
+                span: local.span.clone(),
+            });
+        };
         let symbol = &self.index.symbols[symbol_index];
         let declaration = |symbol: &Symbol| {
             let text = self.text().get(symbol.span.clone()).unwrap_or_default();
@@ -186,11 +201,25 @@ impl Analysis {
             .map(|definition| definition.ty.as_str())
     }
 
+    /// The printed type of a local binder, by the span of its name.
+    fn local_type(&self, binder: &std::ops::Range<usize>) -> Option<&str> {
+        self.locals
+            .iter()
+            .rev()
+            .find(|(span, _)| span == binder)
+            .map(|(_, ty)| ty.as_str())
+    }
+
     /// Where the name at this offset is defined (the span of its name in
-    /// its definition).
+    /// its definition, or where a local name is bound).
     pub fn definition(&self, offset: usize) -> Option<std::ops::Range<usize>> {
-        let (symbol, _) = self.index.symbol_at(offset)?;
-        Some(self.index.symbols[symbol].name_span.clone())
+        match self.index.symbol_at(offset) {
+            Some((symbol, _)) => Some(self.index.symbols[symbol].name_span.clone()),
+            None => self
+                .index
+                .local_at(offset)
+                .map(|local| local.binder.clone()),
+        }
     }
 
     /// The top-level definitions as an outline: types with their
@@ -258,7 +287,7 @@ impl Analysis {
 }
 
 /// Parses, checks, indexes and compiles a text.
-fn analyse(text: &str) -> (Vec<Diagnostic>, Index, Vec<cml_check::Definition>) {
+fn analyse(text: &str) -> (Vec<Diagnostic>, Index, cml_check::Checked) {
     let parsed = cml_syntax::parse(text);
     let index = Index::of(&parsed.module);
     // A tree with holes is still checked, for the types a hover shows,
@@ -271,7 +300,7 @@ fn analyse(text: &str) -> (Vec<Diagnostic>, Index, Vec<cml_check::Definition>) {
             .iter()
             .map(|error| error.to_diagnostic(0))
             .collect();
-        return (diagnostics, index, checked.definitions);
+        return (diagnostics, index, checked);
     }
     let mut diagnostics: Vec<Diagnostic> = checked
         .errors
@@ -293,5 +322,5 @@ fn analyse(text: &str) -> (Vec<Diagnostic>, Index, Vec<cml_check::Definition>) {
             }
         }
     }
-    (diagnostics, index, checked.definitions)
+    (diagnostics, index, checked)
 }

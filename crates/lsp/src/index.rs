@@ -72,6 +72,16 @@ pub struct Reference {
     pub symbol: usize,
 }
 
+/// A place in the text that names a local binding (its binder included).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalReference {
+    /// The name as written.
+    pub span: Span,
+    /// The span of the name where it is bound (a parameter, a pattern's
+    /// variable, a local `let`).
+    pub binder: Span,
+}
+
 /// The top-level names of a module and the places that name them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Index {
@@ -80,6 +90,8 @@ pub struct Index {
     pub symbols: Vec<Symbol>,
     /// Every resolved name, in the order the walk met them.
     pub references: Vec<Reference>,
+    /// Every name of a local binding, where bound and where used.
+    pub locals: Vec<LocalReference>,
 }
 
 impl Index {
@@ -108,6 +120,15 @@ impl Index {
             .filter(|reference| contains(&reference.span))
             .min_by_key(|reference| reference.span.len())
             .map(|reference| (reference.symbol, reference.span.clone()))
+    }
+
+    /// The local binding named at this byte offset, with the span of the
+    /// name there.
+    pub fn local_at(&self, offset: usize) -> Option<&LocalReference> {
+        self.locals
+            .iter()
+            .filter(|reference| reference.span.start <= offset && offset <= reference.span.end)
+            .min_by_key(|reference| reference.span.len())
     }
 
     /// The children of a symbol (constructors, fields, operations).
@@ -293,7 +314,7 @@ fn pattern_variables(pattern: &Pattern, names: &mut Vec<Name>) {
 /// local names in scope.
 struct Walker<'i> {
     index: &'i mut Index,
-    locals: Vec<String>,
+    locals: Vec<Name>,
 }
 
 impl Walker<'_> {
@@ -380,7 +401,7 @@ impl Walker<'_> {
         self.pattern_uses(pattern);
         let mut names = Vec::new();
         pattern_variables(pattern, &mut names);
-        self.locals.extend(names.into_iter().map(|name| name.text));
+        self.push_locals(names);
     }
 
     fn pattern_uses(&mut self, pattern: &Pattern) {
@@ -420,6 +441,17 @@ impl Walker<'_> {
         }
     }
 
+    /// Brings local names into scope, each a reference to itself.
+    fn push_locals(&mut self, names: Vec<Name>) {
+        for name in names {
+            self.index.locals.push(LocalReference {
+                span: name.span.clone(),
+                binder: name.span.clone(),
+            });
+            self.locals.push(name);
+        }
+    }
+
     fn constructor(&mut self, path: &Path) {
         if let [name] = path.segments.as_slice() {
             let symbol = self.index.resolve(&name.text, name.span.start, |kind| {
@@ -430,9 +462,23 @@ impl Walker<'_> {
     }
 
     fn variable(&mut self, name: &Name) {
-        if !self.locals.contains(&name.text) {
-            let symbol = self.index.resolve_value(name);
-            self.refer(&name.span, symbol);
+        let local = self
+            .locals
+            .iter()
+            .rev()
+            .find(|local| local.text == name.text);
+        match local {
+            Some(local) => {
+                let reference = LocalReference {
+                    span: name.span.clone(),
+                    binder: local.span.clone(),
+                };
+                self.index.locals.push(reference);
+            }
+            None => {
+                let symbol = self.index.resolve_value(name);
+                self.refer(&name.span, symbol);
+            }
         }
     }
 
@@ -596,15 +642,14 @@ impl Walker<'_> {
                 for binding in bindings {
                     pattern_variables(&binding.pattern, &mut bound);
                 }
-                let bound: Vec<String> = bound.into_iter().map(|name| name.text).collect();
                 if *recursive {
-                    self.locals.extend(bound.iter().cloned());
+                    self.push_locals(bound.clone());
                 }
                 for binding in bindings {
                     self.binding_body(binding);
                 }
                 if !*recursive {
-                    self.locals.extend(bound);
+                    self.push_locals(bound);
                 }
                 self.expression(body);
                 self.locals.truncate(mark);
@@ -711,7 +756,7 @@ impl Walker<'_> {
             }
             Expr::WithRegion { region, body, .. } => {
                 let mark = self.locals.len();
-                self.locals.push(region.text.clone());
+                self.push_locals(vec![region.clone()]);
                 self.expression(body);
                 self.locals.truncate(mark);
             }

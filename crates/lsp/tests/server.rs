@@ -338,12 +338,47 @@ fn a_local_name_hides_the_top_level_one() {
     let file = uri("shadow.cml");
     client.open(&file, "let x = 1\nlet f x = x + 1\nlet g y = x + y\n");
     // The `x` of `x + 1` is f's parameter; the one of `x + y` the top level's.
-    assert_eq!(client.definition(&file, 1, 10), None);
+    assert_eq!(client.definition(&file, 1, 10), Some(range(1, 6, 1, 7)));
     assert_eq!(client.definition(&file, 2, 10), Some(range(0, 4, 0, 5)));
     assert_eq!(
         markdown(client.hover(&file, 2, 10)).0,
         "```cml\nx : int\n```"
     );
+    client.stop();
+}
+
+#[test]
+fn hover_shows_the_types_of_local_names() {
+    let mut client = Client::start();
+    let file = uri("locals.cml");
+    let text = "\
+let apply h v = let w = h v in w
+let main () = let id z = z in (id 1, id true)
+";
+    assert_eq!(client.open(&file, text), Vec::new());
+    // The parameter `h` where bound and where used.
+    assert_eq!(
+        markdown(client.hover(&file, 0, 10)),
+        (
+            "```cml\nh : a -> b / e\n```".into(),
+            Some(range(0, 10, 0, 11))
+        )
+    );
+    assert_eq!(
+        markdown(client.hover(&file, 0, 24)),
+        (
+            "```cml\nh : a -> b / e\n```".into(),
+            Some(range(0, 24, 0, 25))
+        )
+    );
+    assert_eq!(client.definition(&file, 0, 31), Some(range(0, 20, 0, 21)));
+    // A local `let` is generalised: `id` is polymorphic.
+    assert_eq!(
+        markdown(client.hover(&file, 1, 38)).0,
+        "```cml\nid : a -> a / e\n```"
+    );
+    assert_eq!(client.definition(&file, 1, 38), Some(range(1, 18, 1, 20)));
+    assert_eq!(markdown(client.hover(&file, 1, 25)).0, "```cml\nz : a\n```");
     client.stop();
 }
 
