@@ -61,7 +61,9 @@ pub fn capabilities() -> ServerCapabilities {
 }
 
 /// Serves one client on this connection: the `initialize` handshake, then
-/// every message until `shutdown` and `exit` (or until the client goes).
+/// every message until `shutdown` and `exit`. An `exit` without
+/// `shutdown`, or a connection closed before it, is an error (LSP asks the
+/// server to exit with code 1 then).
 pub fn serve(connection: &Connection) -> Result<(), ServeError> {
     let (id, _parameters) = connection.initialize_start()?;
     let result = serde_json::json!({
@@ -80,7 +82,7 @@ pub fn serve(connection: &Connection) -> Result<(), ServeError> {
             }
             Message::Notification(notification) => {
                 if notification.method == lsp_types::notification::Exit::METHOD {
-                    return Ok(());
+                    return Err("the client sent `exit` before `shutdown`".into());
                 }
                 for outgoing in server.notification(notification) {
                     connection.sender.send(outgoing.into())?;
@@ -89,7 +91,7 @@ pub fn serve(connection: &Connection) -> Result<(), ServeError> {
             Message::Response(_) => {}
         }
     }
-    Ok(())
+    Err("the client closed the connection before `shutdown`".into())
 }
 
 /// The open documents, each analysed at its latest text.
