@@ -218,6 +218,17 @@ impl Lowerer<'_> {
             } => {
                 let arity = self.operation_arity(operation);
                 let given = usize::from(argument.is_some()) + extra_arguments.len();
+                if let Some(argument) = argument
+                    .as_ref()
+                    .filter(|_| self.is_allocation_operation(operation))
+                {
+                    if let Some(request) = self.pack_written_request(argument, span, sequence) {
+                        return Some(Value::Perform {
+                            effect: cml_ir::MEM_ALLOC,
+                            argument: request,
+                        });
+                    }
+                }
                 let argument = if arity >= 2 || !extra_arguments.is_empty() {
                     // Several arguments travel as one tuple.
                     if given != arity {

@@ -176,9 +176,8 @@ impl Lowerer<'_> {
             argument_atom = Atom::Local(pointer);
         }
         if shape.unpack_request {
-            argument_atom = self.unpack_allocation_request(argument_atom, &mut clause_sequence);
-        }
-        if let Some(pattern) = shape.argument {
+            self.bind_allocation_request(shape.argument, argument_atom, &mut clause_sequence);
+        } else if let Some(pattern) = shape.argument {
             self.bind_irrefutable(pattern, argument_atom, &mut clause_sequence);
         }
         self.bind_irrefutable(

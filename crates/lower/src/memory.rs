@@ -12,7 +12,7 @@
 //! nearest `Mem` handler serves it.
 
 use cml_ir::{Atom, Effect, ObjectKind, Primitive, Span, Term, Value, RELEASE_CHUNKS, TAKE_CHUNK};
-use cml_syntax::ast::{self, Clause, Expr, Item, Path};
+use cml_syntax::ast::{self, Clause, Expr, Item, Path, Pattern};
 
 use crate::builder::Sequence;
 use crate::Lowerer;
@@ -199,6 +199,13 @@ impl Lowerer<'_> {
             .is_some_and(|(effect, _)| effect == "Mem")
     }
 
+    /// Whether a path names `Mem.alloc`.
+    pub(crate) fn is_allocation_operation(&self, path: &Path) -> bool {
+        self.effects
+            .resolve(self.declarations, path)
+            .is_some_and(|(effect, operation)| effect == "Mem" && operation == "alloc")
+    }
+
     /// `with region r in { body }` when allocation performs: take a chunk,
     /// install the region's frames with it as their environment, run the
     /// body (never in tail position: the exit follows it), uninstall the
@@ -267,6 +274,56 @@ impl Lowerer<'_> {
             span,
             sequence,
         );
+        self.pack_request_fields(layout, size, span, sequence)
+    }
+
+    /// `perform Mem.alloc { layout = l; size = s }` with the record
+    /// written out: the request INT of the two values, with no record
+    /// allocated (a `Mem` handler that forwards each request would
+    /// otherwise leave one record in the outer heap per allocation).
+    /// `None` when the argument is not such a record literal.
+    pub(crate) fn pack_written_request(
+        &mut self,
+        argument: &Expr,
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Option<Atom> {
+        let Expr::Record { fields, .. } = argument else {
+            return None;
+        };
+        let value_of = |name: &str| {
+            fields
+                .iter()
+                .find(|(field, _)| field.text == name)
+                .map(|(field, value)| (field.clone(), value.clone()))
+        };
+        let (layout, size) = (value_of("layout")?, value_of("size")?);
+        if fields.len() != 2 {
+            return None;
+        }
+        let mut atoms = Vec::new();
+        for (field, value) in [layout, size] {
+            let expr = value.unwrap_or_else(|| {
+                Expr::Variable(Path {
+                    segments: vec![field.clone()],
+                    span: field.span.clone(),
+                })
+            });
+            atoms.push(self.lower_value(&expr, sequence));
+        }
+        let size = atoms.pop().expect("two fields");
+        let layout = atoms.pop().expect("two fields");
+        Some(self.pack_request_fields(layout, size, span, sequence))
+    }
+
+    /// `size << 4 | code` of a layout constructor and a size.
+    fn pack_request_fields(
+        &mut self,
+        layout: Atom,
+        size: Atom,
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Atom {
         let cases = (0..LAYOUT_CONSTRUCTORS as u8)
             .map(|variant| (variant, Term::Return(Atom::Int(i16::from(variant)))))
             .collect();
@@ -292,6 +349,40 @@ impl Lowerer<'_> {
         )
     }
 
+    /// Binds the argument pattern of a `Mem.alloc` clause to the request
+    /// INT it receives. A record pattern of `layout` and `size` binds
+    /// their patterns to the two values directly; any other pattern is
+    /// matched against the `{ layout; size }` record, built here.
+    pub(crate) fn bind_allocation_request(
+        &mut self,
+        pattern: Option<&Pattern>,
+        request: Atom,
+        sequence: &mut Sequence,
+    ) {
+        let Some(pattern) = pattern else {
+            return;
+        };
+        if let Pattern::Record { fields, .. } = pattern {
+            let known = |name: &ast::Name| name.text == "layout" || name.text == "size";
+            if fields.iter().all(|(name, _)| known(name)) {
+                let (layout, size) = self.request_values(request, sequence);
+                for (name, field_pattern) in fields {
+                    let atom = if name.text == "layout" {
+                        layout.clone()
+                    } else {
+                        size.clone()
+                    };
+                    let variable = Pattern::Variable(name.clone());
+                    let field_pattern = field_pattern.as_ref().unwrap_or(&variable);
+                    self.bind_irrefutable(field_pattern, atom, sequence);
+                }
+                return;
+            }
+        }
+        let record = self.unpack_allocation_request(request, sequence);
+        self.bind_irrefutable(pattern, record, sequence);
+    }
+
     /// The `{ layout; size }` record of a request INT (the argument a
     /// `Mem.alloc` clause receives), built in the clause, which runs
     /// outside its own handler, so its allocation reaches the outer one.
@@ -300,6 +391,22 @@ impl Lowerer<'_> {
         request: Atom,
         sequence: &mut Sequence,
     ) -> Atom {
+        let (layout, size) = self.request_values(request, sequence);
+        let (layout_index, size_index) = self.request_field_indices();
+        let mut fields = vec![Atom::Unit, Atom::Unit];
+        fields[layout_index] = layout;
+        fields[size_index] = size;
+        self.bind_unspanned(
+            Value::Allocate {
+                kind: ObjectKind::Record,
+                fields,
+            },
+            sequence,
+        )
+    }
+
+    /// The layout constructor and the size of a request INT.
+    fn request_values(&mut self, request: Atom, sequence: &mut Sequence) -> (Atom, Atom) {
         let code = self.bind_unspanned(
             Value::Primitive(
                 Primitive::BitAnd,
@@ -331,17 +438,7 @@ impl Lowerer<'_> {
             );
         }
         let layout = self.bind_unspanned(Value::Block(Box::new(layout)), sequence);
-        let (layout_index, size_index) = self.request_field_indices();
-        let mut fields = vec![Atom::Unit, Atom::Unit];
-        fields[layout_index] = layout;
-        fields[size_index] = size;
-        self.bind_unspanned(
-            Value::Allocate {
-                kind: ObjectKind::Record,
-                fields,
-            },
-            sequence,
-        )
+        (layout, size)
     }
 
     /// Binds a value the source has no position for to a new local.
