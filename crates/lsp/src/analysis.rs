@@ -155,11 +155,7 @@ impl Analysis {
         let markdown = match symbol.kind {
             SymbolKind::Function | SymbolKind::Value | SymbolKind::Handler => {
                 let ty = self.type_of(symbol)?;
-                let what = match symbol.kind {
-                    SymbolKind::Handler => "handler ",
-                    _ => "",
-                };
-                format!("```cml\n{what}{} : {ty}\n```", symbol.name)
+                format!("```cml\n{} : {ty}\n```", symbol.name)
             }
             SymbolKind::Signature | SymbolKind::Type | SymbolKind::Effect => {
                 format!("```cml\n{}\n```", declaration(symbol))

@@ -126,16 +126,17 @@ impl Server {
                 match notification.extract::<lsp_types::DidChangeTextDocumentParams>(
                     DidChangeTextDocument::METHOD,
                 ) {
-                    // With full synchronisation the last change is the
-                    // whole text.
-                    Ok(parameters) => match parameters.content_changes.last() {
-                        Some(change) if change.range.is_none() => vec![self.update(
-                            parameters.text_document.uri,
-                            Some(parameters.text_document.version),
-                            &change.text,
-                        )],
-                        _ => Vec::new(),
-                    },
+                    Ok(parameters) => {
+                        let uri = parameters.text_document.uri;
+                        let text = self
+                            .documents
+                            .get(uri.as_str())
+                            .map_or_else(String::new, |document| {
+                                document.analysis.text().to_string()
+                            });
+                        let text = apply_changes(text, &parameters.content_changes);
+                        vec![self.update(uri, Some(parameters.text_document.version), &text)]
+                    }
                     Err(_) => Vec::new(),
                 }
             }
@@ -252,6 +253,28 @@ impl Server {
     }
 }
 
+/// A document's text after a `didChange`'s changes, in order: a change
+/// without a range is the whole new text (full synchronisation, which the
+/// server asks for); one with a range replaces that range, for a client
+/// that sends ranges anyway.
+pub fn apply_changes(
+    mut text: String,
+    changes: &[lsp_types::TextDocumentContentChangeEvent],
+) -> String {
+    for change in changes {
+        match change.range {
+            None => text = change.text.clone(),
+            Some(range) => {
+                let positions = positions::Positions::new(&text);
+                let start = positions.offset(range.start);
+                let end = positions.offset(range.end).max(start);
+                text.replace_range(start..end, &change.text);
+            }
+        }
+    }
+    text
+}
+
 /// The parameters of a request about one position in a document.
 trait PositionParameters {
     fn position(&self) -> &TextDocumentPositionParams;
@@ -290,4 +313,40 @@ fn publish(
             version,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
+
+    fn change(range: Option<(u32, u32, u32, u32)>, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: range.map(|(line, start, end_line, end)| {
+                Range::new(Position::new(line, start), Position::new(end_line, end))
+            }),
+            range_length: None,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn ranged_changes_apply_in_order_in_utf16_positions() {
+        let text = "let s = \"𝄞\"\nlet t = 1\n".to_string();
+        let changes = [
+            // After the two UTF-16 units of `𝄞`: append `é`.
+            change(Some((0, 11, 0, 11)), "é"),
+            // The second change sees the first: `1` becomes `s`.
+            change(Some((1, 8, 1, 9)), "s"),
+            // An insertion across the line end joins the lines.
+            change(Some((0, 13, 1, 0)), " "),
+        ];
+        assert_eq!(apply_changes(text, &changes), "let s = \"𝄞é\" let t = s\n");
+    }
+
+    #[test]
+    fn a_change_without_a_range_is_the_whole_text() {
+        let changes = [change(Some((0, 0, 0, 1)), "x"), change(None, "new")];
+        assert_eq!(apply_changes("old".to_string(), &changes), "new");
+    }
 }

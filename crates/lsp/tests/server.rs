@@ -282,7 +282,7 @@ fn types_constructors_effects_operations_and_handlers_are_found() {
     );
     assert_eq!(
         markdown(client.hover(&file, 4, 20)).0,
-        "```cml\nhandler quiet : handler {Log} a -> a / e\n```"
+        "```cml\nquiet : handler {Log} a -> a / e\n```"
     );
     assert_eq!(
         markdown(client.hover(&file, 3, 5)).0,
@@ -485,7 +485,20 @@ fn changes_republish_and_closing_clears() {
     let published = client.published();
     assert_eq!(published.version, Some(2));
     assert_eq!(published.diagnostics, Vec::new());
-    // The hover sees the new text.
+    // A change with a range replaces that range (`2` by `true`), and the
+    // hover sees the new text.
+    client.notify::<DidChangeTextDocument>(lsp_types::DidChangeTextDocumentParams {
+        text_document: lsp_types::VersionedTextDocumentIdentifier::new(file.clone(), 3),
+        content_changes: vec![lsp_types::TextDocumentContentChangeEvent {
+            range: Some(range(1, 21, 1, 22)),
+            range_length: None,
+            text: "true".into(),
+        }],
+    });
+    let published = client.published();
+    assert_eq!(published.version, Some(3));
+    assert_eq!(published.diagnostics.len(), 1);
+    assert_eq!(published.diagnostics[0].range, range(1, 21, 1, 25));
     assert_eq!(
         markdown(client.hover(&file, 1, 15)).1,
         Some(range(1, 14, 1, 16))
