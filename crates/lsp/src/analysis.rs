@@ -136,10 +136,16 @@ impl Analysis {
 
     /// What to show for the name at this offset: the type of a top-level
     /// or local value, the declaration of a type, constructor, field,
-    /// effect or operation.
+    /// effect or operation, of the module or of the prelude.
     pub fn hover(&self, offset: usize) -> Option<Hover> {
         let Some((symbol_index, span)) = self.index.symbol_at(offset) else {
-            let local = self.index.local_at(offset)?;
+            let Some(local) = self.index.local_at(offset) else {
+                let external = self.index.external_at(offset)?;
+                return Some(Hover {
+                    markdown: crate::prelude::hover(external)?,
+                    span: external.span.clone(),
+                });
+            };
             let name = self.text().get(local.binder.clone())?;
             let ty = self.local_type(&local.binder)?;
             return Some(Hover {

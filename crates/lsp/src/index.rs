@@ -82,6 +82,32 @@ pub struct LocalReference {
     pub binder: Span,
 }
 
+/// What a name not defined in the module can be: which of the prelude's
+/// declarations it may mean.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Namespace {
+    /// A value (`print_string`, `Queue.push`).
+    Value,
+    /// A constructor (`Some`, `Cons`).
+    Constructor,
+    /// A type or an effect, as written in a type (`list`, `IO`).
+    Type,
+    /// An effect operation (`IO.print`).
+    Operation,
+}
+
+/// A place in the text that names something the module does not define
+/// (the prelude's, or nothing's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalReference {
+    /// The name as written (the whole path when qualified).
+    pub span: Span,
+    /// What it may be.
+    pub namespace: Namespace,
+    /// Its segments (`["Queue", "push"]`).
+    pub path: Vec<String>,
+}
+
 /// The top-level names of a module and the places that name them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Index {
@@ -92,6 +118,8 @@ pub struct Index {
     pub references: Vec<Reference>,
     /// Every name of a local binding, where bound and where used.
     pub locals: Vec<LocalReference>,
+    /// Every name the module uses but does not define.
+    pub externals: Vec<ExternalReference>,
 }
 
 impl Index {
@@ -126,6 +154,14 @@ impl Index {
     /// name there.
     pub fn local_at(&self, offset: usize) -> Option<&LocalReference> {
         self.locals
+            .iter()
+            .filter(|reference| reference.span.start <= offset && offset <= reference.span.end)
+            .min_by_key(|reference| reference.span.len())
+    }
+
+    /// The name the module uses but does not define at this byte offset.
+    pub fn external_at(&self, offset: usize) -> Option<&ExternalReference> {
+        self.externals
             .iter()
             .filter(|reference| reference.span.start <= offset && offset <= reference.span.end)
             .min_by_key(|reference| reference.span.len())
@@ -452,12 +488,28 @@ impl Walker<'_> {
         }
     }
 
+    /// Records a use of a name the module does not define.
+    fn external(&mut self, span: &Span, namespace: Namespace, path: &[&Name]) {
+        self.index.externals.push(ExternalReference {
+            span: span.clone(),
+            namespace,
+            path: path.iter().map(|name| name.text.clone()).collect(),
+        });
+    }
+
     fn constructor(&mut self, path: &Path) {
-        if let [name] = path.segments.as_slice() {
-            let symbol = self.index.resolve(&name.text, name.span.start, |kind| {
-                kind == SymbolKind::Constructor
-            });
-            self.refer(&name.span, symbol);
+        match path.segments.as_slice() {
+            [name] => {
+                let symbol = self.index.resolve(&name.text, name.span.start, |kind| {
+                    kind == SymbolKind::Constructor
+                });
+                match symbol {
+                    Some(_) => self.refer(&name.span, symbol),
+                    None => self.external(&name.span, Namespace::Constructor, &[name]),
+                }
+            }
+            [module, name] => self.external(&path.span, Namespace::Constructor, &[module, name]),
+            _ => {}
         }
     }
 
@@ -475,10 +527,10 @@ impl Walker<'_> {
                 };
                 self.index.locals.push(reference);
             }
-            None => {
-                let symbol = self.index.resolve_value(name);
-                self.refer(&name.span, symbol);
-            }
+            None => match self.index.resolve_value(name) {
+                Some(symbol) => self.refer(&name.span, Some(symbol)),
+                None => self.external(&name.span, Namespace::Value, &[name]),
+            },
         }
     }
 
@@ -489,6 +541,10 @@ impl Walker<'_> {
                 let effect_symbol = self.index.resolve(&effect.text, effect.span.start, |kind| {
                     kind == SymbolKind::Effect
                 });
+                if effect_symbol.is_none() {
+                    self.external(&path.span, Namespace::Operation, &[effect, operation]);
+                    return;
+                }
                 self.refer(&effect.span, effect_symbol);
                 let operation_symbol = effect_symbol.and_then(|effect_symbol| {
                     self.index
@@ -509,7 +565,10 @@ impl Walker<'_> {
                             kind == SymbolKind::Effect
                         })
                     });
-                self.refer(&name.span, symbol);
+                match symbol {
+                    Some(_) => self.refer(&name.span, symbol),
+                    None => self.external(&name.span, Namespace::Operation, &[name]),
+                }
             }
             _ => {}
         }
@@ -517,8 +576,8 @@ impl Walker<'_> {
 
     fn ty(&mut self, ty: &TypeExpr) {
         match ty {
-            TypeExpr::Name(path) => {
-                if let [name] = path.segments.as_slice() {
+            TypeExpr::Name(path) => match path.segments.as_slice() {
+                [name] => {
                     let symbol = self
                         .index
                         .resolve(&name.text, name.span.start, |kind| kind == SymbolKind::Type)
@@ -527,9 +586,14 @@ impl Walker<'_> {
                                 kind == SymbolKind::Effect
                             })
                         });
-                    self.refer(&name.span, symbol);
+                    match symbol {
+                        Some(_) => self.refer(&name.span, symbol),
+                        None => self.external(&name.span, Namespace::Type, &[name]),
+                    }
                 }
-            }
+                [module, name] => self.external(&path.span, Namespace::Type, &[module, name]),
+                _ => {}
+            },
             TypeExpr::Apply { atoms, .. } => {
                 for atom in atoms {
                     self.ty(atom);
@@ -607,11 +671,11 @@ impl Walker<'_> {
     fn expression(&mut self, expression: &Expr) {
         match expression {
             Expr::Literal(_) | Expr::Error(_) => {}
-            Expr::Variable(path) => {
-                if let [name] = path.segments.as_slice() {
-                    self.variable(name);
-                }
-            }
+            Expr::Variable(path) => match path.segments.as_slice() {
+                [name] => self.variable(name),
+                [module, name] => self.external(&path.span, Namespace::Value, &[module, name]),
+                _ => {}
+            },
             Expr::Constructor(path) => self.constructor(path),
             Expr::Apply {
                 function,

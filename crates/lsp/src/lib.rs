@@ -28,6 +28,7 @@
 pub mod analysis;
 pub mod index;
 pub mod positions;
+mod prelude;
 
 use std::collections::HashMap;
 

@@ -526,3 +526,55 @@ fn an_unknown_request_is_an_error_and_the_server_goes_on() {
     assert_eq!(client.open(&uri("ok.cml"), "let id x = x\n"), Vec::new());
     client.stop();
 }
+
+#[test]
+fn hover_shows_the_preludes_declarations_of_names_the_module_uses() {
+    let mut client = Client::start();
+    let file = uri("prelude.cml");
+    let text = "\
+let show (xs : list int) = print_string (string_of_int (List.length xs))
+let first q = match Queue.pop q with | Some x -> perform IO.print x | None -> ()
+";
+    client.open(&file, text);
+    for (line, character, expected) in [
+        (
+            0,
+            28,
+            "```cml\nval print_string : string -> () / {IO | e}\n```\nin the prelude",
+        ),
+        (
+            0,
+            15,
+            "```cml\ntype list a =\n  | Nil\n  | Cons of a * list a\n```\nin the prelude",
+        ),
+        (
+            0,
+            60,
+            "```cml\nval length : list a -> int\n```\nin the prelude's module `List`",
+        ),
+        (
+            1,
+            60,
+            "```cml\nprint : string -> ()\n```\noperation of the effect `IO`, in the prelude",
+        ),
+        (
+            1,
+            40,
+            "```cml\nSome of a\n```\nconstructor of the type `option`, in the prelude",
+        ),
+    ] {
+        assert_eq!(
+            markdown(client.hover(&file, line, character)).0,
+            expected,
+            "at {line}:{character}"
+        );
+    }
+    // The whole qualified name is the hovered range.
+    assert_eq!(
+        markdown(client.hover(&file, 0, 60)).1,
+        Some(range(0, 56, 0, 67))
+    );
+    // The prelude has no file to go to.
+    assert_eq!(client.definition(&file, 0, 28), None);
+    client.stop();
+}
