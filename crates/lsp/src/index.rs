@@ -2,12 +2,12 @@
 //! every place the module's text names one of them ([`Reference`]s).
 //!
 //! Input: a parsed [`Module`] (possibly with `Error` nodes). Output: an
-//! [`Index`]. Names are resolved the way CML scopes them: a local binding
+//! [`Index`], also of local names ([`LocalReference`]). Names are resolved the way CML scopes them: a local binding
 //! (a parameter, a `let ... in`, a pattern, a clause's continuation)
 //! hides a top-level value of the same name, so a use of a local is no
-//! reference. Qualified names of the standard library (`Queue.push`) and
-//! names the module does not define are left unresolved: this index
-//! knows only what the module itself declares.
+//! reference. A name the module does not define (`print_string`,
+//! `Queue.push`) is an [`ExternalReference`], which the prelude may
+//! declare: this index knows only what the module itself declares.
 
 use cml_syntax::ast::{
     Binding, Clause, EffectRow, Expr, Item, Module, Name, Parameter, Path, Pattern, Span, TypeBody,
