@@ -1,13 +1,13 @@
-//! The names of one module: its top-level definitions ([`Symbol`]s) and
-//! every place the module's text names one of them ([`Reference`]s).
+//! The names of one module: its top-level definitions ([`Symbol`]s), every
+//! place its text names one of them ([`Reference`]s), its local names
+//! where bound and used ([`LocalReference`]s), and the names it uses but
+//! does not define ([`ExternalReference`]s, which the prelude may declare).
 //!
 //! Input: a parsed [`Module`] (possibly with `Error` nodes). Output: an
-//! [`Index`], also of local names ([`LocalReference`]). Names are resolved the way CML scopes them: a local binding
+//! [`Index`]. Names are resolved the way CML scopes them: a local binding
 //! (a parameter, a `let ... in`, a pattern, a clause's continuation)
-//! hides a top-level value of the same name, so a use of a local is no
-//! reference. A name the module does not define (`print_string`,
-//! `Queue.push`) is an [`ExternalReference`], which the prelude may
-//! declare: this index knows only what the module itself declares.
+//! hides a top-level value of the same name. This index knows only what
+//! the module itself declares; it must not know types.
 
 use cml_syntax::ast::{
     Binding, Clause, EffectRow, Expr, Item, Module, Name, Parameter, Path, Pattern, Span, TypeBody,
