@@ -39,7 +39,10 @@ pub struct Position {
 pub struct DebugInfo {
     /// Where the code of each source position begins.
     pub lines: Vec<(u16, Position)>,
-    /// Where each function's code begins, with its CML name.
+    /// Where each function's code begins, with its CML name; and where
+    /// each routine of the runtime (and the start routine) begins, with
+    /// its label, which starts with `__` ([`DebugInfo::function_at`]
+    /// finds no CML function there).
     pub functions: Vec<(u16, String)>,
     /// The effect manifest: each operation's (family, op) and its name
     /// (`IO.print`).
