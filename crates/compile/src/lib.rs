@@ -38,7 +38,7 @@ pub struct Compiled {
 /// The standard library's CML source (`docs/backend.md`, "The standard
 /// library"): the unqualified functions, then the modules, each with the
 /// values the program sees as made afresh at each use.
-const LIBRARY: [(Option<&str>, &str, &[&str]); 4] = [
+const LIBRARY: [(Option<&str>, &str, &[&str]); 6] = [
     (None, include_str!("../stdlib/core.cml"), &[]),
     (Some("List"), include_str!("../stdlib/List.cml"), &[]),
     (
@@ -47,6 +47,8 @@ const LIBRARY: [(Option<&str>, &str, &[&str]); 4] = [
         &["empty"],
     ),
     (Some("Hash"), include_str!("../stdlib/Hash.cml"), &[]),
+    (Some("Option"), include_str!("../stdlib/Option.cml"), &[]),
+    (Some("Result"), include_str!("../stdlib/Result.cml"), &[]),
 ];
 
 /// The library modules a program uses, parsed and checked: the

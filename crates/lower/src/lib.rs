@@ -301,7 +301,14 @@ impl<'a> Lowerer<'a> {
     /// Lowers a library module with its own declarations and binds its
     /// top-level names for the program (qualified when it has a name).
     fn library_module(&mut self, library: &'a LibraryModule, sequence: &mut Sequence) {
-        for constructor in ["None", "Some", "Nil", "Cons"] {
+        // The prelude's constructors the module's code relies on: option
+        // and list everywhere, result in the module over results.
+        let result: &[&str] = if library.name.as_deref() == Some("Result") {
+            &["Ok", "Error"]
+        } else {
+            &[]
+        };
+        for &constructor in ["None", "Some", "Nil", "Cons"].iter().chain(result) {
             let program = self.declarations.constructors.get(constructor);
             let own = library.declarations.constructors.get(constructor);
             if program.map(|info| info.index) != own.map(|info| info.index) {
@@ -312,7 +319,8 @@ impl<'a> Lowerer<'a> {
                     ),
                     span: None,
                     hint: Some(
-                        "declare `option` and `list` as the prelude does, or not at all".into(),
+                        "declare `option`, `list` and `result` as the prelude does, or not at all"
+                            .into(),
                     ),
                 });
                 return;
