@@ -174,7 +174,7 @@ impl<'m> Walker<'m> {
             }
             other => {
                 let mut deepest = 0;
-                for child in children(other) {
+                for child in other.children() {
                     deepest = deepest.max(self.measure(child));
                 }
                 deepest
@@ -185,7 +185,7 @@ impl<'m> Walker<'m> {
     fn measure_clauses(&mut self, clauses: &'m [Clause]) -> usize {
         let mut deepest = 0;
         for clause in clauses {
-            for child in clause_children(clause) {
+            for child in clause.children() {
                 deepest = deepest.max(self.measure(child));
             }
         }
@@ -222,7 +222,7 @@ impl<'m> Walker<'m> {
             } => {
                 self.install(span, body);
                 for clause in clauses {
-                    for child in clause_children(clause) {
+                    for child in clause.children() {
                         self.walk(child);
                     }
                 }
@@ -232,7 +232,7 @@ impl<'m> Walker<'m> {
                 let saved = std::mem::take(&mut self.installations);
                 let reported = std::mem::replace(&mut self.reported, false);
                 for clause in clauses {
-                    for child in clause_children(clause) {
+                    for child in clause.children() {
                         self.walk(child);
                     }
                 }
@@ -264,7 +264,7 @@ impl<'m> Walker<'m> {
                 }
             }
             other => {
-                for child in children(other) {
+                for child in other.children() {
                     self.walk(child);
                 }
             }
@@ -292,97 +292,6 @@ impl<'m> Walker<'m> {
             self.reported = reported;
         }
         self.installations.pop();
-    }
-}
-
-/// The direct subexpressions of an expression (a handler literal's clause
-/// bodies included).
-fn children(expression: &Expr) -> Vec<&Expr> {
-    match expression {
-        Expr::Literal(_) | Expr::Variable(_) | Expr::Constructor(_) | Expr::Error(_) => Vec::new(),
-        Expr::Record { fields, .. } => fields
-            .iter()
-            .filter_map(|(_, value)| value.as_ref())
-            .collect(),
-        Expr::Apply {
-            function,
-            arguments,
-            ..
-        } => std::iter::once(function.as_ref())
-            .chain(arguments)
-            .collect(),
-        Expr::Lambda { body, .. } => vec![body],
-        Expr::Let { bindings, body, .. } => bindings
-            .iter()
-            .map(|binding| &binding.body)
-            .chain(std::iter::once(body.as_ref()))
-            .collect(),
-        Expr::If {
-            condition,
-            then_branch,
-            else_branch,
-            ..
-        } => {
-            let mut all = vec![condition.as_ref(), then_branch.as_ref()];
-            all.extend(else_branch.as_deref());
-            all
-        }
-        Expr::Match {
-            scrutinee, arms, ..
-        } => {
-            let mut all = vec![scrutinee.as_ref()];
-            for arm in arms {
-                all.extend(arm.guard.as_ref());
-                all.push(&arm.body);
-            }
-            all
-        }
-        Expr::Sequence(first, second, _) | Expr::Binary(_, first, second, _) => {
-            vec![first, second]
-        }
-        Expr::Tuple(items, _) | Expr::List(items, _) => items.iter().collect(),
-        Expr::RecordUpdate { base, fields, .. } => std::iter::once(base.as_ref())
-            .chain(fields.iter().map(|(_, value)| value))
-            .collect(),
-        Expr::Field(base, _, _) => vec![base],
-        Expr::AssignVariable { value, .. } => vec![value],
-        Expr::Assign { target, value, .. } => vec![target, value],
-        Expr::Unary(_, operand, _)
-        | Expr::Reify(operand, _)
-        | Expr::Unsafe(operand, _)
-        | Expr::Loop(operand, _)
-        | Expr::Annotated(operand, _, _) => vec![operand],
-        Expr::Perform {
-            argument,
-            extra_arguments,
-            ..
-        } => argument
-            .as_deref()
-            .into_iter()
-            .chain(extra_arguments)
-            .collect(),
-        Expr::Resume {
-            continuation,
-            value,
-            ..
-        } => vec![continuation, value],
-        Expr::Handler(clauses, _) => clauses.iter().flat_map(clause_children).collect(),
-        Expr::Handle { body, clauses, .. } => std::iter::once(body.as_ref())
-            .chain(clauses.iter().flat_map(clause_children))
-            .collect(),
-        Expr::With { handler, body, .. } => vec![handler, body],
-        Expr::WithRegion { body, .. } => vec![body],
-    }
-}
-
-/// A clause's body and state update.
-fn clause_children(clause: &Clause) -> Vec<&Expr> {
-    match clause {
-        Clause::Operation {
-            body, state_update, ..
-        } => std::iter::once(body).chain(state_update).collect(),
-        Clause::Return { body, .. } => vec![body],
-        Clause::Error(_) => Vec::new(),
     }
 }
 

@@ -66,127 +66,23 @@ impl Finder<'_> {
             return;
         }
         match expr {
-            Expr::Literal(_) | Expr::Variable(_) | Expr::Constructor(_) | Expr::Error(_) => {}
-            Expr::Apply {
-                function,
-                arguments,
-                ..
-            } => {
-                self.expr(function);
-                arguments.iter().for_each(|argument| self.expr(argument));
+            Expr::WithRegion { .. } => self.found = true,
+            Expr::Perform { operation, .. } if (self.is_memory_operation)(operation) => {
+                self.found = true;
             }
-            Expr::Lambda { body, .. }
-            | Expr::Reify(body, _)
-            | Expr::Unsafe(body, _)
-            | Expr::Loop(body, _)
-            | Expr::Annotated(body, _, _)
-            | Expr::Field(body, _, _)
-            | Expr::Unary(_, body, _)
-            | Expr::AssignVariable { value: body, .. } => self.expr(body),
-            Expr::Let { bindings, body, .. } => {
-                bindings.iter().for_each(|binding| self.expr(&binding.body));
-                self.expr(body);
-            }
-            Expr::If {
-                condition,
-                then_branch,
-                else_branch,
-                ..
-            } => {
-                self.expr(condition);
-                self.expr(then_branch);
-                if let Some(branch) = else_branch {
-                    self.expr(branch);
-                }
-            }
-            Expr::Match {
-                scrutinee, arms, ..
-            } => {
-                self.expr(scrutinee);
-                for arm in arms {
-                    if let Some(guard) = &arm.guard {
-                        self.expr(guard);
-                    }
-                    self.expr(&arm.body);
-                }
-            }
-            Expr::Sequence(first, second, _) | Expr::Binary(_, first, second, _) => {
-                self.expr(first);
-                self.expr(second);
-            }
-            Expr::Tuple(elements, _) | Expr::List(elements, _) => {
-                elements.iter().for_each(|element| self.expr(element));
-            }
-            Expr::Record { fields, .. } => {
-                for value in fields.iter().filter_map(|(_, value)| value.as_ref()) {
-                    self.expr(value);
-                }
-            }
-            Expr::RecordUpdate { base, fields, .. } => {
-                self.expr(base);
-                fields.iter().for_each(|(_, value)| self.expr(value));
-            }
-            Expr::Assign { target, value, .. } => {
-                self.expr(target);
-                self.expr(value);
-            }
-            Expr::Perform {
-                operation,
-                argument,
-                extra_arguments,
-                ..
-            } => {
-                if (self.is_memory_operation)(operation) {
+            Expr::Handler(clauses, _) | Expr::Handle { clauses, .. } => {
+                let handles_memory = clauses.iter().any(|clause| {
+                    matches!(clause, Clause::Operation { operation, .. }
+                        if (self.is_memory_operation)(operation))
+                });
+                if handles_memory {
                     self.found = true;
                 }
-                if let Some(argument) = argument {
-                    self.expr(argument);
-                }
-                extra_arguments
-                    .iter()
-                    .for_each(|argument| self.expr(argument));
             }
-            Expr::Resume {
-                continuation,
-                value,
-                ..
-            } => {
-                self.expr(continuation);
-                self.expr(value);
-            }
-            Expr::Handler(clauses, _) => self.clauses(clauses),
-            Expr::Handle { body, clauses, .. } => {
-                self.expr(body);
-                self.clauses(clauses);
-            }
-            Expr::With { handler, body, .. } => {
-                self.expr(handler);
-                self.expr(body);
-            }
-            Expr::WithRegion { .. } => self.found = true,
+            _ => {}
         }
-    }
-
-    fn clauses(&mut self, clauses: &[Clause]) {
-        for clause in clauses {
-            match clause {
-                Clause::Operation {
-                    operation,
-                    body,
-                    state_update,
-                    ..
-                } => {
-                    if (self.is_memory_operation)(operation) {
-                        self.found = true;
-                    }
-                    self.expr(body);
-                    if let Some(update) = state_update {
-                        self.expr(update);
-                    }
-                }
-                Clause::Return { body, .. } => self.expr(body),
-                Clause::Error(_) => {}
-            }
+        for child in expr.children() {
+            self.expr(child);
         }
     }
 }

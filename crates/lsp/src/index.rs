@@ -677,16 +677,6 @@ impl Walker<'_> {
                 _ => {}
             },
             Expr::Constructor(path) => self.constructor(path),
-            Expr::Apply {
-                function,
-                arguments,
-                ..
-            } => {
-                self.expression(function);
-                for argument in arguments {
-                    self.expression(argument);
-                }
-            }
             Expr::Lambda {
                 parameters, body, ..
             } => {
@@ -718,18 +708,6 @@ impl Walker<'_> {
                 self.expression(body);
                 self.locals.truncate(mark);
             }
-            Expr::If {
-                condition,
-                then_branch,
-                else_branch,
-                ..
-            } => {
-                self.expression(condition);
-                self.expression(then_branch);
-                if let Some(else_branch) = else_branch {
-                    self.expression(else_branch);
-                }
-            }
             Expr::Match {
                 scrutinee, arms, ..
             } => {
@@ -744,15 +722,6 @@ impl Walker<'_> {
                     self.locals.truncate(mark);
                 }
             }
-            Expr::Sequence(first, second, _) => {
-                self.expression(first);
-                self.expression(second);
-            }
-            Expr::Tuple(elements, _) | Expr::List(elements, _) => {
-                for element in elements {
-                    self.expression(element);
-                }
-            }
             Expr::Record { fields, .. } => {
                 for (field, value) in fields {
                     match value {
@@ -761,31 +730,12 @@ impl Walker<'_> {
                     }
                 }
             }
-            Expr::RecordUpdate { base, fields, .. } => {
-                self.expression(base);
-                for (_, value) in fields {
-                    self.expression(value);
-                }
-            }
-            Expr::Field(record, _, _) => self.expression(record),
             Expr::AssignVariable {
                 variable, value, ..
             } => {
                 self.variable(variable);
                 self.expression(value);
             }
-            Expr::Assign { target, value, .. } => {
-                self.expression(target);
-                self.expression(value);
-            }
-            Expr::Binary(_, left, right, _) => {
-                self.expression(left);
-                self.expression(right);
-            }
-            Expr::Unary(_, operand, _)
-            | Expr::Reify(operand, _)
-            | Expr::Unsafe(operand, _)
-            | Expr::Loop(operand, _) => self.expression(operand),
             Expr::Perform {
                 operation,
                 argument,
@@ -801,22 +751,10 @@ impl Walker<'_> {
                     self.expression(argument);
                 }
             }
-            Expr::Resume {
-                continuation,
-                value,
-                ..
-            } => {
-                self.expression(continuation);
-                self.expression(value);
-            }
             Expr::Handler(clauses, _) => self.clauses(clauses),
             Expr::Handle { body, clauses, .. } => {
                 self.expression(body);
                 self.clauses(clauses);
-            }
-            Expr::With { handler, body, .. } => {
-                self.expression(handler);
-                self.expression(body);
             }
             Expr::WithRegion { region, body, .. } => {
                 let mark = self.locals.len();
@@ -827,6 +765,27 @@ impl Walker<'_> {
             Expr::Annotated(inner, ty, _) => {
                 self.expression(inner);
                 self.ty(ty);
+            }
+            // The forms that bind and name nothing themselves: their
+            // subexpressions, in order.
+            Expr::Apply { .. }
+            | Expr::If { .. }
+            | Expr::Sequence(..)
+            | Expr::Tuple(..)
+            | Expr::List(..)
+            | Expr::RecordUpdate { .. }
+            | Expr::Field(..)
+            | Expr::Assign { .. }
+            | Expr::Binary(..)
+            | Expr::Unary(..)
+            | Expr::Reify(..)
+            | Expr::Unsafe(..)
+            | Expr::Loop(..)
+            | Expr::Resume { .. }
+            | Expr::With { .. } => {
+                for child in expression.children() {
+                    self.expression(child);
+                }
             }
         }
     }

@@ -670,6 +670,86 @@ pub enum Clause {
 }
 
 impl Expr {
+    /// The direct subexpressions of an expression (a handler literal's clause
+    /// bodies included).
+    pub fn children(&self) -> Vec<&Expr> {
+        match self {
+            Expr::Literal(_) | Expr::Variable(_) | Expr::Constructor(_) | Expr::Error(_) => Vec::new(),
+            Expr::Record { fields, .. } => fields
+                .iter()
+                .filter_map(|(_, value)| value.as_ref())
+                .collect(),
+            Expr::Apply {
+                function,
+                arguments,
+                ..
+            } => std::iter::once(function.as_ref())
+                .chain(arguments)
+                .collect(),
+            Expr::Lambda { body, .. } => vec![body],
+            Expr::Let { bindings, body, .. } => bindings
+                .iter()
+                .map(|binding| &binding.body)
+                .chain(std::iter::once(body.as_ref()))
+                .collect(),
+            Expr::If {
+                condition,
+                then_branch,
+                else_branch,
+                ..
+            } => {
+                let mut all = vec![condition.as_ref(), then_branch.as_ref()];
+                all.extend(else_branch.as_deref());
+                all
+            }
+            Expr::Match {
+                scrutinee, arms, ..
+            } => {
+                let mut all = vec![scrutinee.as_ref()];
+                for arm in arms {
+                    all.extend(arm.guard.as_ref());
+                    all.push(&arm.body);
+                }
+                all
+            }
+            Expr::Sequence(first, second, _) | Expr::Binary(_, first, second, _) => {
+                vec![first, second]
+            }
+            Expr::Tuple(items, _) | Expr::List(items, _) => items.iter().collect(),
+            Expr::RecordUpdate { base, fields, .. } => std::iter::once(base.as_ref())
+                .chain(fields.iter().map(|(_, value)| value))
+                .collect(),
+            Expr::Field(base, _, _) => vec![base],
+            Expr::AssignVariable { value, .. } => vec![value],
+            Expr::Assign { target, value, .. } => vec![target, value],
+            Expr::Unary(_, operand, _)
+            | Expr::Reify(operand, _)
+            | Expr::Unsafe(operand, _)
+            | Expr::Loop(operand, _)
+            | Expr::Annotated(operand, _, _) => vec![operand],
+            Expr::Perform {
+                argument,
+                extra_arguments,
+                ..
+            } => argument
+                .as_deref()
+                .into_iter()
+                .chain(extra_arguments)
+                .collect(),
+            Expr::Resume {
+                continuation,
+                value,
+                ..
+            } => vec![continuation, value],
+            Expr::Handler(clauses, _) => clauses.iter().flat_map(Clause::children).collect(),
+            Expr::Handle { body, clauses, .. } => std::iter::once(body.as_ref())
+                .chain(clauses.iter().flat_map(Clause::children))
+                .collect(),
+            Expr::With { handler, body, .. } => vec![handler, body],
+            Expr::WithRegion { body, .. } => vec![body],
+        }
+    }
+
     /// The expression's span.
     pub fn span(&self) -> Span {
         match self {
@@ -736,6 +816,19 @@ impl TypeExpr {
             | TypeExpr::Error(span) => span.clone(),
             TypeExpr::Name(path) => path.span.clone(),
             TypeExpr::Variable(name) => name.span.clone(),
+        }
+    }
+}
+
+impl Clause {
+    /// A clause's body and state update.
+    pub fn children(&self) -> Vec<&Expr> {
+        match self {
+            Clause::Operation {
+                body, state_update, ..
+            } => std::iter::once(body).chain(state_update).collect(),
+            Clause::Return { body, .. } => vec![body],
+            Clause::Error(_) => Vec::new(),
         }
     }
 }
