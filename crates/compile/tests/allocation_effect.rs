@@ -3,10 +3,7 @@
 //! allocation site, served by the bottom handler the start routine
 //! installs; one that has none allocates with ALLOC, as before.
 
-use std::path::Path;
-
-use cml_isa::IsaVersion;
-use cml_machine::{Machine, RunOutcome};
+mod common;
 
 /// The ALLOCs of objects the compiled code builds (the start routine's
 /// block of top-level values, with the size escape, is not one).
@@ -30,50 +27,13 @@ const REGION: &str = "\nlet allocation_performs_in_this_program () = with region
 /// the same: the bottom handler gives each object the shape ALLOC gives.
 #[test]
 fn the_corpus_runs_the_same_with_allocation_performing() {
-    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/programs");
-    let mut paths: Vec<_> = std::fs::read_dir(&directory)
-        .expect("tests/programs")
-        .map(|entry| entry.expect("an entry").path())
-        .filter(|path| path.extension().is_some_and(|extension| extension == "cml"))
-        .collect();
-    paths.sort();
-    let mut checked = 0;
-    let mut failures = Vec::new();
-    for path in paths {
-        let Ok(expected) = std::fs::read(path.with_extension("out")) else {
-            continue;
-        };
-        let source = std::fs::read_to_string(&path).expect("a corpus program");
-        let slow = source.lines().any(|line| line.trim() == "fast-engine-only");
-        if slow || source.contains("expect-trap") || path.with_extension("trap").exists() {
-            continue;
-        }
-        let compiled = match cml_compile::compile(&format!("{source}{REGION}")) {
-            Ok(compiled) => compiled,
-            Err(errors) => {
-                failures.push(format!("{}: {errors:?}", path.display()));
-                continue;
-            }
-        };
-        if alloc_sites(&compiled.assembly) > 0 {
-            failures.push(format!("{}: allocates with ALLOC", path.display()));
-            continue;
-        }
-        let mut machine =
-            Machine::boot_bare_program(&compiled.image, IsaVersion::V0_5).expect("boots");
-        let outcome = machine.run(200_000_000);
-        let output = machine.take_console_output();
-        if !matches!(outcome, RunOutcome::Halted) || output != expected {
-            failures.push(format!(
-                "{}: {outcome:?}, printed {:?}",
-                path.display(),
-                String::from_utf8_lossy(&output)
-            ));
-        }
-        checked += 1;
-    }
-    assert!(checked > 40, "only {checked} programs checked");
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    common::corpus_runs_the_same(
+        |_| false,
+        |source| format!("{source}{REGION}"),
+        |compiled| {
+            (alloc_sites(&compiled.assembly) > 0).then(|| "allocates with ALLOC".to_string())
+        },
+    );
 }
 
 /// Without a region, a `Mem` clause or a `perform Mem`, allocation is

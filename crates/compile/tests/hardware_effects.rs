@@ -5,7 +5,7 @@
 //! interrupted: no sp pointed at an object, no stack address in a
 //! register. Expected values written by hand.
 
-use std::path::Path;
+mod common;
 
 use cml_isa::IsaVersion;
 use cml_machine::{Machine, RunOutcome};
@@ -118,49 +118,9 @@ fn preemptible_equality_reads_tags_as_words() {
 /// field access with `__retag` and `__tag_of` keeps every tag.
 #[test]
 fn the_corpus_runs_the_same_compiled_preemptible() {
-    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/programs");
-    let mut paths: Vec<_> = std::fs::read_dir(&directory)
-        .expect("tests/programs")
-        .map(|entry| entry.expect("an entry").path())
-        .filter(|path| path.extension().is_some_and(|extension| extension == "cml"))
-        .collect();
-    paths.sort();
-    let mut checked = 0;
-    let mut failures = Vec::new();
-    for path in paths {
-        let Ok(expected) = std::fs::read(path.with_extension("out")) else {
-            continue;
-        };
-        let source = std::fs::read_to_string(&path).expect("a corpus program");
-        let slow = source.lines().any(|line| line.trim() == "fast-engine-only");
-        if slow
-            || source.contains("Tick")
-            || source.contains("expect-trap")
-            || path.with_extension("trap").exists()
-        {
-            continue;
-        }
-        let preemptible = format!("{source}\neffect Tick : int -> unit\n");
-        let compiled = match cml_compile::compile(&preemptible) {
-            Ok(compiled) => compiled,
-            Err(errors) => {
-                failures.push(format!("{}: {errors:?}", path.display()));
-                continue;
-            }
-        };
-        let mut machine =
-            Machine::boot_bare_program(&compiled.image, IsaVersion::V0_5).expect("boots");
-        let outcome = machine.run(200_000_000);
-        let output = machine.take_console_output();
-        if !matches!(outcome, RunOutcome::Halted) || output != expected {
-            failures.push(format!(
-                "{}: {outcome:?}, printed {:?}",
-                path.display(),
-                String::from_utf8_lossy(&output)
-            ));
-        }
-        checked += 1;
-    }
-    assert!(checked > 40, "only {checked} programs checked");
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    common::corpus_runs_the_same(
+        |source| source.contains("Tick"),
+        |source| format!("{source}\neffect Tick : int -> unit\n"),
+        |_| None,
+    );
 }
