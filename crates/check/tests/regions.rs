@@ -5,18 +5,14 @@
 //! pass; tuples, records, strings, lists, functions and type variables
 //! do not.
 
+mod common;
+
 use cml_check::CheckError;
 
 /// The printed types of the region blocks the checker refused in
 /// `source`, with the part it names.
 fn escapes(source: &str) -> Vec<(String, String)> {
-    let parsed = cml_syntax::parse(source);
-    assert!(
-        parsed.errors.is_empty(),
-        "syntax errors: {:?}",
-        parsed.errors
-    );
-    let checked = cml_check::check_module(&parsed.module);
+    let checked = common::check(source);
     let mut found = Vec::new();
     for error in &checked.errors {
         match error {

@@ -1,17 +1,26 @@
-//! What the diagnostic snapshot tests share.
+//! What the checker's tests share.
 
+// Each test file uses only some of these helpers.
+#![allow(dead_code)]
+
+use cml_check::Checked;
 use cml_diagnostics::{render_plain, SourceFile};
 
-/// Checks `source`, which must parse and have exactly one problem, and
-/// renders that problem as the `cml` command prints it.
-pub fn render_the_one_problem(source: &str) -> String {
+/// Parses `source`, which must have no syntax error, and checks it.
+pub fn check(source: &str) -> Checked {
     let parsed = cml_syntax::parse(source);
     assert!(
         parsed.errors.is_empty(),
         "syntax errors: {:?}",
         parsed.errors
     );
-    let checked = cml_check::check_module(&parsed.module);
+    cml_check::check_module(&parsed.module)
+}
+
+/// Checks `source`, which must parse and have exactly one problem, and
+/// renders that problem as the `cml` command prints it.
+pub fn render_the_one_problem(source: &str) -> String {
+    let checked = check(source);
     assert_eq!(
         checked.errors.len(),
         1,
