@@ -59,18 +59,22 @@ fn emit_asm_interleaves_the_source_and_assembles() {
 fn unsupported_constructs_are_diagnostics_on_stderr_with_exit_1() {
     let directory = scratch("unsupported");
     std::fs::write(
-        directory.join("seven.cml"),
-        "let f a b c d e g h = a\nlet main () = print_int (f 1 2 3 4 5 6 7)\n",
+        directory.join("partial.cml"),
+        "effect KV {\n  set : int -> int -> ()\n}\n\
+         handler ignore_sets = {\n  | KV.set k v, c -> resume c ()\n}\n\
+         let main () = with ignore_sets in { let s = perform KV.set 1 in s 2 }\n",
     )
     .unwrap();
-    let (code, stdout, stderr) = cml(&directory, &["run", "seven.cml"]);
+    let (code, stdout, stderr) = cml(&directory, &["run", "partial.cml"]);
     assert_eq!((code, stdout.as_str()), (1, ""));
     assert!(
-        stderr
-            .contains("a function of more than 6 parameters is not supported yet by the back end"),
+        stderr.contains(
+            "a `perform` of an operation of several arguments with fewer or more than all \
+             of them is not supported yet by the back end"
+        ),
         "{stderr}"
     );
-    assert!(stderr.contains("seven.cml:1:5"), "{stderr}");
+    assert!(stderr.contains("partial.cml:7:45"), "{stderr}");
 }
 
 #[test]

@@ -12,9 +12,6 @@ use cml_syntax::ast::{self, Expr, Pattern};
 use crate::builder::{Sequence, VarKind, Variable};
 use crate::{pattern_name, Lowerer};
 
-/// The most parameters a function takes in registers (v0-v5).
-pub(crate) const MAX_PARAMETERS: usize = 6;
-
 impl Lowerer<'_> {
     /// Builds function `id` (top-level: it captures nothing). For a
     /// handler declaration, `state` is its first parameter, the state
@@ -59,9 +56,6 @@ impl Lowerer<'_> {
         span: Span,
         state_name: Option<String>,
     ) {
-        if parameters.len() > MAX_PARAMETERS {
-            self.unsupported("a function of more than 6 parameters", span.clone());
-        }
         self.begin_function(group);
         let mark = self.scopes.mark();
         if let Some((own_name, arity)) = self_name {

@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 mod builder;
+mod convention;
 mod effects;
 mod expressions;
 mod functions;
@@ -527,12 +528,14 @@ impl<'a> Lowerer<'a> {
             }
         }
         let console_print = self.effects.number("IO", "print");
+        let mut functions: Vec<Function> = self
+            .functions
+            .into_iter()
+            .map(|function| function.expect("every reserved function is built"))
+            .collect();
+        convention::apply(&mut functions);
         Program {
-            functions: self
-                .functions
-                .into_iter()
-                .map(|function| function.expect("every reserved function is built"))
-                .collect(),
+            functions,
             strings: self.strings,
             globals: self.globals,
             entry: self.entry,

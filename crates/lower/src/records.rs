@@ -8,7 +8,7 @@ use crate::Lowerer;
 
 /// The most fields one heap object holds (codegen's limit: a header's
 /// size is at most 14 payload words, two per tagged field).
-const MAX_FIELDS: usize = 7;
+pub(crate) const MAX_FIELDS: usize = 7;
 
 /// Where field `index` of a record of `count` fields lives. A record of
 /// more than [`MAX_FIELDS`] fields (chapter 15's `connection` has 11) is
