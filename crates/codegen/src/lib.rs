@@ -6,8 +6,9 @@
 //! text for `cml-asm` (static data at address 0 laid out here, then the
 //! start routine, every function, and the hand-written runtime), or
 //! [`CodegenError`]s for what the machine's encodings cannot express
-//! (frames over 64 slots, closures over 6 captured variables, objects
-//! over 7 fields).
+//! (frames over 64 slots, objects over 7 fields). Calls of more than six
+//! arguments and closures of more than six captured variables never
+//! reach it: `cml-lower` passes the rest in records.
 //!
 //! This crate must not know CML syntax: it sees the IR, spans as byte
 //! ranges and the source as lines of text.

@@ -336,3 +336,20 @@ impl Rewriter<'_> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::compatible;
+
+    #[test]
+    fn a_spill_record_carries_fewer_values_laid_out_alike() {
+        assert!(compatible(3, 3));
+        assert!(compatible(3, 7));
+        assert!(compatible(6, 8));
+        assert!(compatible(8, 9));
+        assert!(!compatible(4, 3));
+        // Seven values lie flat; a record of eight holds its seventh in
+        // the chained record.
+        assert!(!compatible(7, 8));
+    }
+}
