@@ -271,3 +271,31 @@ fn an_alias_names_an_alias_declared_after_it() {
         ]
     );
 }
+
+/// `xss` is matched with `Cons (xs, _)` and the arm gives `xs`, so `xss :
+/// list b` with `b = list a` for the result `xs`: the argument of the
+/// outer `list` is itself an application and prints in parentheses
+/// (it printed as `list list a`, which does not parse back).
+#[test]
+fn an_application_as_an_argument_keeps_its_parentheses() {
+    let source = "let first xss = match xss with\n  | Cons (xs, _) -> xs\n  | Nil -> Nil";
+    assert_eq!(types_of(source), ["first : list (list a) -> list a / e"]);
+}
+
+/// Printed types parse back to the same type: each text below, written
+/// as a parameter's annotation, is printed again unchanged (`same : T ->
+/// T / e`, the identity's row open): applications, an arrow with its row
+/// and a tuple as arguments of applications, and an application in a
+/// tuple.
+#[test]
+fn printed_argument_types_parse_back_to_themselves() {
+    for text in [
+        "list (list int)",
+        "option (int -> bool / {IO})",
+        "option (list (int, bool))",
+        "(list (option a), int)",
+    ] {
+        let source = format!("let same (x : {text}) = x");
+        assert_eq!(types_of(&source), [format!("same : {text} -> {text} / e")]);
+    }
+}

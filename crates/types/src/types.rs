@@ -393,7 +393,14 @@ impl<'table> Printer<'table> {
             && matches!(self.table.shallow_row(row), Row::Var(variable) if self.row_counts.get(&variable) == Some(&1))
     }
 
-    /// Precedence: 0 anywhere, 1 as an arrow's parameter, 2 as an argument.
+    /// `ty` as text, in parentheses when its own precedence is below
+    /// `precedence`. A type's own: 0 an arrow or a handler type, 2 an
+    /// application or a continuation, 3 a name, a variable or a tuple. A
+    /// place asks 0 at the top, 1 for an arrow's parameter (and for its
+    /// result when a row follows), 3 for an argument of an application,
+    /// of a continuation or of a row's label, so that `list (list a)`
+    /// and `option (a -> b / e)` keep their parentheses and the text
+    /// parses back to the same type.
     fn ty_at(&mut self, ty: &Type, precedence: u8) -> String {
         let ty = self.table.shallow(ty);
         let (text, own) = match &ty {
@@ -408,7 +415,7 @@ impl<'table> Printer<'table> {
                 if visible.is_empty() {
                     (name.clone(), 3)
                 } else {
-                    let arguments: Vec<String> = visible.iter().map(|a| self.ty_at(a, 2)).collect();
+                    let arguments: Vec<String> = visible.iter().map(|a| self.ty_at(a, 3)).collect();
                     (format!("{name} {}", arguments.join(" ")), 2)
                 }
             }
@@ -435,8 +442,8 @@ impl<'table> Printer<'table> {
                 (format!("{parameter} -> {result} / {row}"), 0)
             }
             Type::Continuation(argument, answer, row) => {
-                let argument = self.ty_at(argument, 2);
-                let answer = self.ty_at(answer, 2);
+                let argument = self.ty_at(argument, 3);
+                let answer = self.ty_at(answer, 3);
                 let row = self.row(row);
                 (format!("continuation {argument} {answer} {row}"), 2)
             }
@@ -464,7 +471,7 @@ impl<'table> Printer<'table> {
                     let mut text = label.effect.clone();
                     for argument in &label.arguments {
                         text.push(' ');
-                        text.push_str(&self.ty_at(argument, 2));
+                        text.push_str(&self.ty_at(argument, 3));
                     }
                     labels.push(text);
                     current = self.table.shallow_row(&rest);

@@ -421,6 +421,42 @@ mod tests {
         assert_eq!(Printer::new(&table).ty(&ty), "a -> list a / {IO | e}");
     }
 
+    /// An argument that is an application, an arrow or a continuation is
+    /// printed in parentheses, in a type application, a continuation and
+    /// a row's label alike, so that where an argument ends is never in
+    /// doubt (`list list a` did not parse).
+    #[test]
+    fn arguments_print_in_parentheses_unless_atoms() {
+        let mut table = Table::default();
+        let a = table.fresh_type();
+        let e = table.fresh_row();
+        let list = |ty: Type| Type::Constructor("list".into(), vec![ty]);
+        let nested = list(list(a.clone()));
+        assert_eq!(Printer::new(&table).ty(&nested), "list (list a)");
+        let arrow = Type::Constructor(
+            "option".into(),
+            vec![Type::function(a.clone(), a.clone(), e.clone())],
+        );
+        assert_eq!(Printer::new(&table).ty(&arrow), "option (a -> a / e)");
+        let state = Row::from_labels(
+            vec![Label {
+                effect: "State".into(),
+                arguments: vec![list(Type::named("int"))],
+            }],
+            e,
+        );
+        assert_eq!(Printer::new(&table).row(&state), "{State (list int) | e}");
+        let continuation = Type::Continuation(
+            Box::new(nested),
+            Box::new(Type::Tuple(vec![a.clone(), Type::named("int")])),
+            Row::Empty,
+        );
+        assert_eq!(
+            Printer::new(&table).ty(&list(continuation)),
+            "list (continuation (list (list a)) (a, int) {})"
+        );
+    }
+
     /// A rigid variable equals itself and nothing else; a flexible
     /// variable of its level or deeper may stand for it, one from outside
     /// (a lower level) may not: that is an escape.
