@@ -22,7 +22,7 @@ const DATA_ORIGIN: u16 = 0;
 pub const CONSOLE_LOCK: u16 = DATA_ORIGIN;
 
 /// The runtime routines that are called like functions.
-pub const RUNTIME_ROUTINES: [(&str, u16); 8] = [
+pub const RUNTIME_ROUTINES: [(&str, u16); 9] = [
     ("__resume", 1),
     ("__resumes", 1),
     ("__concat", 2),
@@ -31,6 +31,7 @@ pub const RUNTIME_ROUTINES: [(&str, u16); 8] = [
     ("__equal", 2),
     ("__format_int", 2),
     ("__send_message", 2),
+    ("__hash", 1),
 ];
 
 /// The routines of preemptible code, added to the list when

@@ -476,6 +476,29 @@ impl Emitter<'_> {
         self.line("CALL v7, v0");
     }
 
+    /// v1 ← (INT, the tag code of v0), for `__hash`, which takes the
+    /// value's tag as a number and reads fields with LD only. Preemptible
+    /// code asks `__tag_of` (v6 kept in v4 meanwhile); other code stores
+    /// v0 in a slot of its own below the frame and reads the slot's tag
+    /// word through a pointer made from sp, which only preemption could
+    /// invalidate.
+    fn tag_code_of_v0(&mut self) {
+        if self.preemptible {
+            self.line("MOV v4, v6");
+            self.line("MOV v6, v0");
+            self.call_routine("__tag_of");
+            self.line("MOV v1, v5");
+            self.line("MOV v6, v4");
+        } else {
+            self.line("ENTER 1");
+            self.line("STS v0, 0");
+            self.line("CSRR v1, SP");
+            self.line("SETTAG v1, PTR");
+            self.line("LD v1, v1, 1");
+            self.line("LEAVE 1");
+        }
+    }
+
     /// Points sp at `base` (a register), runs `inner`, points it back.
     fn at_object(&mut self, base: &str, inner: &str) {
         self.line(&format!("CSRW {base}, SP"));
@@ -500,6 +523,7 @@ impl Emitter<'_> {
                     Runtime::FormatInt => "__format_int",
                     Runtime::StringOfByte => "__string_of_byte",
                     Runtime::SendMessage => "__send_message",
+                    Runtime::Hash => "__hash",
                 };
                 for (register, atom) in atoms.iter().enumerate() {
                     self.load(&format!("v{register}"), atom);
@@ -518,6 +542,9 @@ impl Emitter<'_> {
                 } else {
                     name
                 };
+                if name == "__hash" {
+                    self.tag_code_of_v0();
+                }
                 load_number(&mut self.text, "v7", self.layout.routine(name));
                 self.line("SETTAG v7, CLOSURE");
                 self.line("CALL v7, v0");

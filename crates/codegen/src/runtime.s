@@ -252,6 +252,104 @@ __equal:
     LEAVE 5
     RET v0
 
+; __hash: INT, a structural hash of the value v0, whose tag code (an INT)
+; is v1, such that values equal by __equal hash alike: INT, BOOL, CHAR
+; and byte values are themselves; UNIT is 0; closures and continuations
+; their address (identity, as __equal compares them); strings FNV-1a over
+; their bytes with 16-bit arithmetic (basis 0x9DC5, multiplier 0x0193);
+; records and constructors start from their header (layout, size and
+; variant, which __equal compares too) and take in each field's hash,
+; recursively (CALL v6 is this routine again), as h <- (h xor f) * 0x0193.
+; Each field's step and a string's end take h xor (h lsr 7), so that the
+; low bits, which pick Hash's bucket, depend on the high ones (a product
+; carries only upwards). Fields are read as value and tag words with LD
+; and the routine keeps nothing but its own slots on the stack, so
+; preemptible code calls it too (there is no __hash_p): only the caller's
+; way to v1 differs (codegen's `tag_code_of_v0`). A cyclic value (a
+; mutable field pointing back) does not end, as with __equal. Slots: 0
+; the hash so far, 1 the field cursor, 2 the payload words left.
+__hash:
+    LI v7, 1                  ; PTR
+    SUB v7, v1, v7
+    BZ v7, .Lhash_pointer
+    LI v7, 4                  ; UNIT
+    SUB v7, v1, v7
+    BZ v7, .Lhash_unit
+    SETTAG v0, INT            ; an immediate, a closure or a continuation
+    RET v0
+.Lhash_unit:
+    LI v0, 0
+    RET v0
+.Lhash_pointer:
+    SETTAG v0, PTR            ; a field's value comes as an INT
+    LD v2, v0, -1             ; the header
+    LI v7, 15
+    AND v3, v2, v7            ; the layout
+    LI v7, 5                  ; STRING
+    SUB v7, v3, v7
+    BZ v7, .Lhash_string
+    BZ v3, .Lhash_fields      ; RECORD
+    LI v7, 4                  ; SUM
+    SUB v7, v3, v7
+    BZ v7, .Lhash_fields
+    LI v0, 0
+    PERF family=14, op=14, v0 ; no hash for this layout
+.Lhash_fields:
+    ENTER 3
+    LI v7, 4
+    SHR v4, v2, v7
+    LI v7, 15
+    AND v4, v4, v7            ; the payload words
+    STS v2, 0
+    STS v0, 1
+    STS v4, 2
+.Lhash_field:
+    LDS v4, 2
+    BZ v4, .Lhash_fields_done
+    LI v7, 2
+    SUB v4, v4, v7
+    STS v4, 2
+    LDS v2, 1
+    LD v0, v2, 0              ; the field: value, tag code
+    LD v1, v2, 1
+    INC v2, v2, 2
+    STS v2, 1
+    CALL v6, v0
+    LDS v2, 0
+    XOR v2, v2, v0
+    LI v7, 0x93
+    LIH v7, 0x01
+    MUL v2, v2, v7
+    LI v7, 7
+    SHR v3, v2, v7
+    XOR v2, v2, v3
+    STS v2, 0
+    JMP .Lhash_field
+.Lhash_fields_done:
+    LDS v0, 0
+    LEAVE 3
+    RET v0
+.Lhash_string:
+    LD v3, v0, 0              ; the length
+    LI v2, 0xC5
+    LIH v2, 0x9D              ; the basis
+    LI v5, 0x93
+    LIH v5, 0x01              ; the multiplier
+    LI v4, 1
+.Lhash_byte:
+    BZ v3, .Lhash_string_done
+    INC v0, v0, 1
+    LD v1, v0, 0
+    XOR v2, v2, v1
+    MUL v2, v2, v5
+    SUB v3, v3, v4
+    JMP .Lhash_byte
+.Lhash_string_done:
+    LI v7, 7
+    SHR v3, v2, v7
+    XOR v0, v2, v3
+    RET v0
+
 ; __format_int: `Printf.sprintf` (docs/backend.md, "The standard
 ; library"): a new string, the format in v0 with its first "%d" replaced
 ; by the string in v1 (the format itself when it has none).

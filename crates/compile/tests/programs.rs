@@ -16,7 +16,7 @@
 //!
 //! A program may also say, in a comment line of its own,
 //! `expect-peak-stack-at-most: N` or `expect-peak-heap-at-most: N`
-//! (words), `expect-trap` (it must stop on
+//! (words), `expect-cycles-at-most: N`, `expect-trap` (it must stop on
 //! an unhandled fault after printing its `.out`), or `expect-stat: NAME
 //! = N` (or `>= N`) for `continuations_captured`,
 //! `continuations_recycled`, `performs_tail_resumptive`. A program with
@@ -145,6 +145,7 @@ fn run_one(path: &Path, engines: &[Engine], cycle_limit: u64) -> Result<(), Stri
                 }
                 let stats = machine.stats();
                 check_stats(&source, |name| match name {
+                    "cycles" => Some(machine.cycles()),
                     "peak_stack_words" => Some(u64::from(stats.peak_stack_words)),
                     "peak_heap_words" => Some(u64::from(stats.peak_heap_words)),
                     "continuations_captured" => Some(stats.continuations_captured),
@@ -164,22 +165,28 @@ fn run_one(path: &Path, engines: &[Engine], cycle_limit: u64) -> Result<(), Stri
     }
 }
 
-/// Checks the `expect-peak-stack-at-most:`, `expect-peak-heap-at-most:`
-/// and `expect-stat: NAME = N` (or `>= N`) directives against `stat`.
+/// Checks the `expect-peak-stack-at-most:`, `expect-peak-heap-at-most:`,
+/// `expect-cycles-at-most:` and `expect-stat: NAME = N` (or `>= N`)
+/// directives against `stat`.
 fn check_stats(source: &str, stat: impl Fn(&str) -> Option<u64>) -> Result<(), String> {
     for (name, statistic, what) in [
         (
             "expect-peak-stack-at-most:",
             "peak_stack_words",
-            "peak stack",
+            "peak stack (words)",
         ),
-        ("expect-peak-heap-at-most:", "peak_heap_words", "peak heap"),
+        (
+            "expect-peak-heap-at-most:",
+            "peak_heap_words",
+            "peak heap (words)",
+        ),
+        ("expect-cycles-at-most:", "cycles", "cycles"),
     ] {
         for limit in directive(source, name) {
             let limit: u64 = limit.parse().map_err(|_| format!("bad limit `{limit}`"))?;
             let actual = stat(statistic).ok_or(format!("no statistic `{statistic}`"))?;
             if actual > limit {
-                return Err(format!("{what} {actual} words, more than {limit}"));
+                return Err(format!("{what} {actual}, more than {limit}"));
             }
         }
     }

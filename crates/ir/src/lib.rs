@@ -192,6 +192,9 @@ pub enum Runtime {
     /// 0x04) to core `core` (atom 0) whose payload is `value`'s 16 bits
     /// (atom 1), through the boot ROM's binding of (7, core); `()`.
     SendMessage,
+    /// `__hash v`: a structural hash of a value of any type (an `int`),
+    /// such that values equal by [`Runtime::Equal`] hash alike.
+    Hash,
 }
 
 /// What kind of heap object an allocation makes.

@@ -445,8 +445,9 @@ impl Lowerer<'_> {
     /// words (INC/DEC; `n` a literal), `__halt ()` is HALT,
     /// `__read_core_id_register ()` reads the core-id control register
     /// (CSRR 3), `__read_core_count ()` the number of cores (the boot
-    /// ROM's parameter block) and `__send_message core v` sends `v`'s 16 bits to core
-    /// `core` as a core-to-core message. The others are diagnostics.
+    /// ROM's parameter block), `__send_message core v` sends `v`'s 16 bits to core
+    /// `core` as a core-to-core message and `__hash v` is the runtime's
+    /// structural hash of `v` (`Hash`'s buckets). The others are diagnostics.
     fn lower_primitive(
         &mut self,
         name: &str,
@@ -517,14 +518,18 @@ impl Lowerer<'_> {
                 let value = self.lower_value(value, sequence);
                 Value::Runtime(Runtime::SendMessage, vec![core, value])
             }
+            ("__hash", [value]) => {
+                let value = self.lower_value(value, sequence);
+                Value::Runtime(Runtime::Hash, vec![value])
+            }
             _ => {
                 self.unsupported(
                     &format!(
                         "`{name}` here (the back end has `__alloc Record n`, `__ld i p`, \
                          `__st i p v`, `__inc p n` and `__dec p n` with literal sizes, \
                          indices below 7 and steps, `__halt ()`, \
-                         `__read_core_id_register ()`, `__read_core_count ()` and \
-                         `__send_message core v`, \
+                         `__read_core_id_register ()`, `__read_core_count ()`, \
+                         `__send_message core v` and `__hash v`, \
                          fully applied)"
                     ),
                     span.clone(),
