@@ -674,7 +674,9 @@ impl Expr {
     /// bodies included).
     pub fn children(&self) -> Vec<&Expr> {
         match self {
-            Expr::Literal(_) | Expr::Variable(_) | Expr::Constructor(_) | Expr::Error(_) => Vec::new(),
+            Expr::Literal(_) | Expr::Variable(_) | Expr::Constructor(_) | Expr::Error(_) => {
+                Vec::new()
+            }
             Expr::Record { fields, .. } => fields
                 .iter()
                 .filter_map(|(_, value)| value.as_ref())
