@@ -126,8 +126,39 @@ pub fn trap_report(report: &TrapReport, image: &Image, color: ColorChoice) -> St
         text.push_str(line.trim_end());
         text.push('\n');
     }
-    text.push_str(&hint_line(report.fault.hint(), color));
+    text.push_str(&hint_line(&trap_hint(report), color));
     text
+}
+
+/// What to do about a trap: the fault's own hint, or, for an effect the
+/// boot ROM binds only when there is something at the other end (Appendix
+/// C.7's families: 2-6 the first device of each kind, 7 the other
+/// cores), what was missing.
+fn trap_hint(report: &TrapReport) -> String {
+    if let cml_machine::Fault::UnhandledEffect { effect } = report.fault {
+        match effect.family() {
+            7 if effect.op() < 8 => {
+                return format!(
+                    "{effect} is the boot ROM's message to core {} (Appendix C.7), bound only \
+                     when that core is on the mesh: run with more --cores, or send only to \
+                     cores below __read_core_count ()",
+                    effect.op()
+                )
+            }
+            2..=6 => {
+                return format!(
+                    "family {} is the boot ROM's binding of the first {} on the mesh \
+                     (Appendix C.7), and there is none in this run (see --describe), or \
+                     the program was booted bare (--boot bare binds only (2, 0))",
+                    effect.family(),
+                    ["UART", "keyboard", "timer", "disk", "network interface"]
+                        [usize::from(effect.family() - 2)]
+                )
+            }
+            _ => {}
+        }
+    }
+    report.fault.hint().to_string()
 }
 
 /// The message for a run stopped by `--max-cycles` (exit code 4), with

@@ -10,6 +10,8 @@
 //! * `tests/programs/soc/per_core_globals.cml` on four cores: every core
 //!   evaluates the top-level values itself (its own `me` and `counter`,
 //!   through GP), so core c counts 5 * (c + 1).
+//! * `tests/programs/soc/send_to_absent_core.cml` on two cores: a message
+//!   to core 3 traps, and the report names the missing core.
 //! * `tests/programs/soc/key_arrival.cml` with a key script: an effect
 //!   named `KeyArrival` is bound to the keyboard's key event (0xF, 1),
 //!   which was the back end's instance probe before the private
@@ -78,4 +80,21 @@ fn a_key_pressed_before_the_keyboard_is_bound_waits_for_it() {
     let keys = keys.display().to_string();
     let output = cml_run(&["--keys", &keys], &program("key_arrival.cml"));
     assert_eq!(output, "key x\nkey y\nrelease 120\ndone\n");
+}
+
+#[test]
+fn a_message_to_an_absent_core_names_the_core_in_the_trap_report() {
+    let path = program("send_to_absent_core.cml");
+    let ran = common::cml(
+        &scratch("absent-core"),
+        &["run", "--cores", "2", path.to_str().expect("a UTF-8 path")],
+    );
+    assert_eq!(ran.code, 3, "a trap: {}", ran.stderr);
+    assert!(
+        ran.stderr.contains("unhandled effect: (0x7, 3)")
+            && ran.stderr.contains("the boot ROM's message to core 3")
+            && ran.stderr.contains("run with more --cores"),
+        "{}",
+        ran.stderr
+    );
 }
