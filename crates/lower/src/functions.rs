@@ -332,14 +332,14 @@ impl Lowerer<'_> {
         if atoms.len() == arity {
             return Value::Allocate {
                 kind: ObjectKind::Sum(variant),
-                fields: atoms,
+                fields: self.chain_fields(atoms, span, sequence),
             };
         }
         if atoms.len() > arity {
             self.unsupported("a constructor applied to too many arguments", span.clone());
             return Value::Atom(Atom::Unit);
         }
-        let constructor = self.constructor_function(name, variant, arity);
+        let constructor = self.constructor_function(name, variant, arity, span);
         if arity == 1 {
             return Value::Atom(Atom::StaticClosure(constructor));
         }
@@ -352,8 +352,16 @@ impl Lowerer<'_> {
         }
     }
 
-    /// The function of `arity` parameters that builds constructor `name`.
-    fn constructor_function(&mut self, name: &str, variant: u8, arity: usize) -> FunctionId {
+    /// The function of `arity` parameters that builds constructor `name`
+    /// (the record of its fields past the sixth, when it has more than
+    /// seven, is built at `span`, the first use's).
+    fn constructor_function(
+        &mut self,
+        name: &str,
+        variant: u8,
+        arity: usize,
+        span: &Span,
+    ) -> FunctionId {
         if let Some(id) = self.constructor_functions.get(name) {
             return *id;
         }
@@ -364,16 +372,19 @@ impl Lowerer<'_> {
         let parameters: Vec<_> = (0..arity)
             .map(|_| self.scopes.builder().fresh_local())
             .collect();
+        let mut sequence = Sequence::default();
+        let fields = parameters.iter().map(|local| Atom::Local(*local)).collect();
+        let fields = self.chain_fields(fields, span, &mut sequence);
         let result = self.scopes.builder().fresh_local();
-        let body = Term::Let {
+        let body = sequence.finish(Term::Let {
             local: Some(result),
             value: Value::Allocate {
                 kind: ObjectKind::Sum(variant),
-                fields: parameters.iter().map(|local| Atom::Local(*local)).collect(),
+                fields,
             },
             span: None,
             body: Box::new(Term::Return(Atom::Local(result))),
-        };
+        });
         self.end_function(
             id,
             format!("constructor {name}"),

@@ -10,6 +10,7 @@ use cml_ir::{Atom, BlockId, LocalId, Primitive, Runtime, Span, Term, Value};
 use cml_syntax::ast::{Expr, LiteralValue, Pattern};
 
 use crate::builder::Sequence;
+use crate::records::{nest_fields, MAX_FIELDS};
 use crate::Lowerer;
 
 /// One arm of a match, as written.
@@ -304,13 +305,15 @@ impl Lowerer<'_> {
             .collect()
     }
 
-    /// The variant numbers and arities of a sum type's constructors.
+    /// The variant numbers of a sum type's constructors and the slots of
+    /// their objects (their arities, but at most [`MAX_FIELDS`]: the last
+    /// slot of a constructor of more holds a record of the rest).
     fn constructors_of(&self, type_name: &str) -> Vec<(u8, usize)> {
         self.declarations
             .constructors
             .values()
             .filter(|info| info.type_name == type_name)
-            .map(|info| (info.index as u8, info.fields.len()))
+            .map(|info| (info.index as u8, info.fields.len().min(MAX_FIELDS)))
             .collect()
     }
 
@@ -367,7 +370,7 @@ impl Lowerer<'_> {
                 Pat::Constructor {
                     type_name: info.type_name.clone(),
                     variant: info.index as u8,
-                    arguments,
+                    arguments: nest_fields(arguments, &rest_pattern),
                 }
             }
             Pattern::Record { fields, span, .. } => {
@@ -391,7 +394,7 @@ impl Lowerer<'_> {
                         };
                     }
                 }
-                Pat::Tuple(crate::records::nest_fields(elements, &Pat::Tuple))
+                Pat::Tuple(nest_fields(elements, &Pat::Tuple))
             }
             Pattern::Cons(head, tail, _) => {
                 let (head, tail) = (self.simplify(head), self.simplify(tail));
@@ -501,6 +504,17 @@ fn collect_names(pattern: &Pat, names: &mut Vec<String>) {
             elements.iter().for_each(|p| collect_names(p, names))
         }
         Pat::Any | Pat::Int(_) | Pat::Bool(_) | Pat::Text(_) => {}
+    }
+}
+
+/// The pattern of the record holding a constructor's fields past the
+/// sixth: a wildcard when every one of them is, so that matching reads
+/// that record only when a pattern looks into it.
+fn rest_pattern(fields: Vec<Pat>) -> Pat {
+    if fields.iter().all(|field| matches!(field, Pat::Any)) {
+        Pat::Any
+    } else {
+        Pat::Tuple(fields)
     }
 }
 

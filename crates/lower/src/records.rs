@@ -56,23 +56,37 @@ impl Lowerer<'_> {
     /// [`field_path`] lays it out.
     pub(crate) fn build_record(
         &mut self,
-        mut atoms: Vec<Atom>,
+        atoms: Vec<Atom>,
         span: &Span,
         sequence: &mut Sequence,
     ) -> Atom {
+        let fields = self.chain_fields(atoms, span, sequence);
+        self.bind(
+            Value::Allocate {
+                kind: ObjectKind::Record,
+                fields,
+            },
+            span,
+            sequence,
+        )
+    }
+
+    /// The slots of one object holding `atoms` (in declaration order):
+    /// all of them when they fit, otherwise fields 0-5 and a record of the
+    /// rest, built first, as [`field_path`] lays them out. Records and the
+    /// SUM objects of constructors share this layout.
+    pub(crate) fn chain_fields(
+        &mut self,
+        mut atoms: Vec<Atom>,
+        span: &Span,
+        sequence: &mut Sequence,
+    ) -> Vec<Atom> {
         if atoms.len() > MAX_FIELDS {
             let rest = atoms.split_off(MAX_FIELDS - 1);
             let rest = self.build_record(rest, span, sequence);
             atoms.push(rest);
         }
-        self.bind(
-            Value::Allocate {
-                kind: ObjectKind::Record,
-                fields: atoms,
-            },
-            span,
-            sequence,
-        )
+        atoms
     }
 
     /// The object holding the last step of `path` (the record itself for
