@@ -59,6 +59,9 @@ struct Emitter<'a> {
     error: Option<CodegenError>,
     /// Whether hardware effects can interrupt this code (`crate::preemptible`).
     preemptible: bool,
+    /// For a capturing clause, the frame size of the run routine that
+    /// installed it: a tail call leaves that frame too (`tail_call_leave`).
+    run_frame_size: Option<usize>,
 }
 
 /// The assembly of one function.
@@ -68,6 +71,7 @@ pub fn emit(
     index: usize,
     function: &Function,
     lines: Option<&SourceLines>,
+    run_frame_size: Option<usize>,
 ) -> Result<String, CodegenError> {
     let frame = frame::allocate(&function.parameters, &function.body);
     if frame.size > MAX_SLOTS {
@@ -101,6 +105,7 @@ pub fn emit(
         last_position: (0, 0),
         error: None,
         preemptible: crate::preemptible(program),
+        run_frame_size,
     };
     emitter.prologue(function);
     emitter.term(&function.body, &Context::Tail);
@@ -204,6 +209,33 @@ impl Emitter<'_> {
                 self.line(&format!("STS v{register}, {slot}"));
             }
         }
+    }
+
+    /// Leaves the frame before a tail call. A capturing clause runs at its
+    /// handler's prompt, just below the CALL its run routine made of
+    /// itself and that run routine's frame, which only pass a clause's
+    /// value on (`docs/backend.md`, "Tail calls out of a clause"); so a
+    /// tail call leaves them too, and the callee returns straight to the
+    /// run routine's caller. Without this, a scheduler whose clauses
+    /// tail-call `scheduler ()` grows the stack at every switch. The
+    /// arguments are in v0-v5 and the callee in v7; v6 is free (TCALL
+    /// sets it).
+    fn tail_call_leave(&mut self) {
+        let Some(run_frame) = self.run_frame_size else {
+            self.leave();
+            return;
+        };
+        // This frame, the run routine's, and two of CALL's three words.
+        let mut slots = self.frame.size + run_frame + 1;
+        while slots > 0 {
+            let step = slots.min(63);
+            self.line(&format!("LEAVE {step}"));
+            slots -= step;
+        }
+        self.line("CSRR v6, SP");
+        self.line("SETTAG v6, PTR");
+        self.line("INC v6, v6, 1");
+        self.line("CSRW v6, SP");
     }
 
     fn leave(&mut self) {
@@ -318,7 +350,7 @@ impl Emitter<'_> {
                 self.load_arguments(callee, arguments);
                 match context {
                     Context::Tail => {
-                        self.leave();
+                        self.tail_call_leave();
                         self.line("TCALL v7, v0");
                     }
                     Context::Into { slot, join } => {

@@ -87,8 +87,10 @@ pub fn generate(program: &Program, source: Option<&str>) -> Result<String, Vec<C
     emit_start(program, &layout, &mut text);
     let mut errors = Vec::new();
     let lines = source.map(SourceLines::new);
+    let unwinds = clause_unwinds(program);
     for (index, function) in program.functions.iter().enumerate() {
-        match function::emit(program, &layout, index, function, lines.as_ref()) {
+        let unwind = unwinds.get(&index).copied();
+        match function::emit(program, &layout, index, function, lines.as_ref(), unwind) {
             Ok(code) => text.push_str(&code),
             Err(error) => errors.push(error),
         }
@@ -106,6 +108,33 @@ pub fn generate(program: &Program, source: Option<&str>) -> Result<String, Vec<C
     } else {
         Err(errors)
     }
+}
+
+/// For each capturing clause of a shallow handler, the frame size (in
+/// slots) of the handler run routine that installs it: the words between
+/// the clause's prompt and the run routine's caller are that frame and
+/// the CALL the run routine made of itself (`docs/backend.md`, "Tail
+/// calls out of a clause"). A shallow handler's frames are only ever
+/// installed there (mode 1, or mode 3 under mode 2's CALL). A deep
+/// handler's are not: RESU reinstalls them wherever its continuation is
+/// resumed, so its clauses are not here; nor are tail-resumptive
+/// clauses, called on top of the performer.
+fn clause_unwinds(program: &Program) -> std::collections::HashMap<usize, usize> {
+    let mut unwinds = std::collections::HashMap::new();
+    for function in &program.functions {
+        if let cml_ir::FunctionKind::HandlerRun {
+            clauses,
+            deep: false,
+            ..
+        } = &function.kind
+        {
+            let size = frame::allocate(&function.parameters, &function.body).size;
+            for (_, clause) in clauses {
+                unwinds.insert(clause.0 as usize, size);
+            }
+        }
+    }
+    unwinds
 }
 
 /// The start routine: binds the console operation to the bottom handler
