@@ -112,7 +112,14 @@ impl Lowerer<'_> {
                     body,
                 })
                 .collect();
-            self.lower_match(Atom::Local(result), &arms, span)
+            let mark = self.scopes.mark();
+            let current_state = self.bind_current_state(state, group);
+            let finish = self.lower_match(Atom::Local(result), &arms, span);
+            self.scopes.truncate(mark);
+            match current_state {
+                Some((local, index)) => Term::bind(local, Value::LoadCaptured(index), None, finish),
+                None => finish,
+            }
         };
         let all: Vec<(Effect, FunctionId)> = handled.iter().map(|(e, f, _)| (*e, *f)).collect();
         let body = if shallow {
@@ -261,6 +268,40 @@ impl Lowerer<'_> {
             Value::SetCaptured { index, value },
             Some(update.span()),
         );
+    }
+
+    /// For a parameterised handler's return clause: the state as the
+    /// clauses last set it (`with state := v` writes the run routine's own
+    /// closure, while the run routine read its captured variables when it
+    /// was entered, before the body ran). Binds the state's name to a
+    /// fresh local, to be loaded from the closure (captured `index`) just
+    /// before the return clause; `None` when the handler has no state.
+    fn bind_current_state(
+        &mut self,
+        state: Option<crate::builder::VarKey>,
+        group: usize,
+    ) -> Option<(cml_ir::LocalId, usize)> {
+        let key = state?;
+        let name = self
+            .scopes
+            .names
+            .iter()
+            .rev()
+            .find(|(_, variable)| variable.key == key)
+            .map(|(name, _)| name.clone())?;
+        let variable = crate::builder::Variable {
+            key,
+            kind: crate::builder::VarKind::Local,
+            arity: None,
+        };
+        let depth = self.scopes.builders.len() - 1;
+        self.scopes.atom_at(&variable, depth);
+        let index = self.scopes.capture_groups[group]
+            .iter()
+            .position(|k| *k == key)?;
+        let local = self.scopes.builder().fresh_local();
+        self.scopes.bind_existing_local(&name, local, None);
+        Some((local, index))
     }
 
     /// `with h in { body }`: the call of the handler value with the body's
