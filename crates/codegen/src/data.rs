@@ -187,7 +187,7 @@ fn max_constant(program: &Program) -> Option<u8> {
     max
 }
 
-fn visit_term(term: &Term, visit: &mut impl FnMut(&Atom)) {
+pub(crate) fn visit_term(term: &Term, visit: &mut impl FnMut(&Atom)) {
     match term {
         Term::Let { value, body, .. } => {
             visit_value(value, visit);

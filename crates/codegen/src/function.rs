@@ -1,13 +1,20 @@
 //! One function to assembly: the prologue (handler installs for a run
 //! routine, `ENTER`, parameters into their slots), then the body term,
 //! each IR value by a short fixed sequence over v2-v5 (v0-v5 and v7 for
-//! calls), every result stored into its frame slot.
+//! calls), every result stored into its frame slot. Two sequences span
+//! IR instructions: a comparison feeding a branch is branched on without
+//! storing its `bool` (`branches`), and a self tail call jumps back to
+//! the body (`tail_jumps`).
 
+mod branches;
+mod tail_jumps;
+
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use cml_ir::{
-    Atom, BlockId, Function, FunctionKind, ObjectKind, Primitive, Program, Runtime, Term, Value,
-    PROBE,
+    Atom, BlockId, Function, FunctionKind, LocalId, ObjectKind, Primitive, Program, Runtime, Term,
+    Value, PROBE,
 };
 
 use crate::data::DataLayout;
@@ -62,6 +69,10 @@ struct Emitter<'a> {
     /// For a capturing clause, the frame size of the run routine that
     /// installed it: a tail call leaves that frame too (`tail_call_leave`).
     run_frame_size: Option<usize>,
+    /// How many times each local is read (`branches`).
+    uses: HashMap<LocalId, usize>,
+    /// How self tail calls jump, if the function makes any (`tail_jumps`).
+    self_jump: Option<tail_jumps::SelfJump>,
 }
 
 /// The assembly of one function.
@@ -106,9 +117,12 @@ pub fn emit(
         error: None,
         preemptible: crate::preemptible(program),
         run_frame_size,
+        uses: branches::use_counts(&function.body),
+        self_jump: None,
     };
+    emitter.self_jump = emitter.plan_self_jump(function);
     emitter.prologue(function);
-    emitter.term(&function.body, &Context::Tail);
+    emitter.body(function);
     match emitter.error {
         Some(error) => Err(error),
         None => Ok(emitter.text),
@@ -211,33 +225,6 @@ impl Emitter<'_> {
         }
     }
 
-    /// Leaves the frame before a tail call. A capturing clause runs at its
-    /// handler's prompt, just below the CALL its run routine made of
-    /// itself and that run routine's frame, which only pass a clause's
-    /// value on (`docs/backend.md`, "Tail calls out of a clause"); so a
-    /// tail call leaves them too, and the callee returns straight to the
-    /// run routine's caller. Without this, a scheduler whose clauses
-    /// tail-call `scheduler ()` grows the stack at every switch. The
-    /// arguments are in v0-v5 and the callee in v7; v6 is free (TCALL
-    /// sets it).
-    fn tail_call_leave(&mut self) {
-        let Some(run_frame) = self.run_frame_size else {
-            self.leave();
-            return;
-        };
-        // This frame, the run routine's, and two of CALL's three words.
-        let mut slots = self.frame.size + run_frame + 1;
-        while slots > 0 {
-            let step = slots.min(63);
-            self.line(&format!("LEAVE {step}"));
-            slots -= step;
-        }
-        self.line("CSRR v6, SP");
-        self.line("SETTAG v6, PTR");
-        self.line("INC v6, v6, 1");
-        self.line("CSRW v6, SP");
-    }
-
     fn leave(&mut self) {
         if self.frame.size > 0 {
             self.line(&format!("LEAVE {}", self.frame.size));
@@ -319,7 +306,19 @@ impl Emitter<'_> {
         self.load("v7", callee);
     }
 
+    /// Emits `let local = value`.
+    fn bind(&mut self, local: &Option<LocalId>, value: &Value, span: &Option<cml_ir::Span>) {
+        self.source_comment(span);
+        let slot = local
+            .as_ref()
+            .and_then(|local| self.frame.slots.get(local).copied());
+        self.value(value, slot);
+    }
+
     fn term(&mut self, term: &Term, context: &Context) {
+        if self.branch_on_comparison(term, context) {
+            return;
+        }
         match term {
             Term::Let {
                 local,
@@ -327,11 +326,7 @@ impl Emitter<'_> {
                 span,
                 body,
             } => {
-                self.source_comment(span);
-                let slot = local
-                    .as_ref()
-                    .and_then(|local| self.frame.slots.get(local).copied());
-                self.value(value, slot);
+                self.bind(local, value, span);
                 self.term(body, context);
             }
             Term::Return(atom) => match context {
@@ -347,6 +342,9 @@ impl Emitter<'_> {
                 }
             },
             Term::TailCall { callee, arguments } => {
+                if matches!(context, Context::Tail) && self.self_tail_call(callee, arguments) {
+                    return;
+                }
                 self.load_arguments(callee, arguments);
                 match context {
                     Context::Tail => {
