@@ -251,6 +251,19 @@ impl Lowerer<'_> {
             );
             return;
         };
+        let index = self.capture_state(key, group);
+        let value = self.lower_value(update, sequence);
+        sequence.push(
+            None,
+            Value::SetCaptured { index, value },
+            Some(update.span()),
+        );
+    }
+
+    /// The index of a handler's state among the captured variables of the
+    /// function being built (capture group `group`), capturing it if the
+    /// function has not yet.
+    fn capture_state(&mut self, key: crate::builder::VarKey, group: usize) -> usize {
         let variable = crate::builder::Variable {
             key,
             kind: crate::builder::VarKind::Local,
@@ -258,16 +271,10 @@ impl Lowerer<'_> {
         };
         let depth = self.scopes.builders.len() - 1;
         self.scopes.atom_at(&variable, depth);
-        let index = self.scopes.capture_groups[group]
+        self.scopes.capture_groups[group]
             .iter()
             .position(|k| *k == key)
-            .expect("the state was just captured");
-        let value = self.lower_value(update, sequence);
-        sequence.push(
-            None,
-            Value::SetCaptured { index, value },
-            Some(update.span()),
-        );
+            .expect("the state was just captured")
     }
 
     /// For a parameterised handler's return clause: the state as the
@@ -289,16 +296,7 @@ impl Lowerer<'_> {
             .rev()
             .find(|(_, variable)| variable.key == key)
             .map(|(name, _)| name.clone())?;
-        let variable = crate::builder::Variable {
-            key,
-            kind: crate::builder::VarKind::Local,
-            arity: None,
-        };
-        let depth = self.scopes.builders.len() - 1;
-        self.scopes.atom_at(&variable, depth);
-        let index = self.scopes.capture_groups[group]
-            .iter()
-            .position(|k| *k == key)?;
+        let index = self.capture_state(key, group);
         let local = self.scopes.builder().fresh_local();
         self.scopes.bind_existing_local(&name, local, None);
         Some((local, index))
