@@ -185,7 +185,7 @@ impl Analysis {
 
     /// The printed type of a top-level value: the checker's definition of
     /// that name whose binding holds the symbol's name.
-    fn type_of(&self, symbol: &Symbol) -> Option<&str> {
+    pub(crate) fn type_of(&self, symbol: &Symbol) -> Option<&str> {
         let start = symbol.name_span.start;
         self.definitions
             .iter()
@@ -204,7 +204,7 @@ impl Analysis {
     }
 
     /// The printed type of a local binder, by the span of its name.
-    fn local_type(&self, binder: &std::ops::Range<usize>) -> Option<&str> {
+    pub(crate) fn local_type(&self, binder: &std::ops::Range<usize>) -> Option<&str> {
         self.locals
             .iter()
             .rev()

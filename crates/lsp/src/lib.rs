@@ -3,8 +3,8 @@
 //! Input: Language Server Protocol messages on an
 //! [`lsp_server::Connection`]: the client's `initialize`, the documents it
 //! opens and edits (`didOpen`, `didChange` with the full text,
-//! `didClose`), and its requests (`hover`, `definition`,
-//! `documentSymbol`, `shutdown`). Output: LSP messages on the same
+//! `didClose`), and its requests (`hover`, `definition`, `references`,
+//! `completion`, `documentSymbol`, `shutdown`). Output: LSP messages on the same
 //! connection: the answers, and `publishDiagnostics` with every problem
 //! the front end (and, for a text the checker accepts, the back end)
 //! finds, each converted from the [`cml_diagnostics::Diagnostic`] that
@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 pub mod analysis;
+pub mod completion;
 pub mod index;
 pub mod positions;
 mod prelude;
@@ -37,11 +38,14 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
     PublishDiagnostics,
 };
-use lsp_types::request::{DocumentSymbolRequest, GotoDefinition, HoverRequest, Request as _};
+use lsp_types::request::{
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, References, Request as _,
+};
 use lsp_types::{
-    DocumentSymbolResponse, GotoDefinitionResponse, HoverContents, HoverProviderCapability,
-    Location, MarkupContent, MarkupKind, OneOf, PublishDiagnosticsParams, ServerCapabilities,
-    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    CompletionOptions, CompletionResponse, DocumentSymbolResponse, GotoDefinitionResponse,
+    HoverContents, HoverProviderCapability, Location, MarkupContent, MarkupKind, OneOf,
+    PublishDiagnosticsParams, ServerCapabilities, TextDocumentPositionParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
 };
 
 use analysis::Analysis;
@@ -50,12 +54,18 @@ use analysis::Analysis;
 pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
 
 /// What the server offers: full-text synchronisation, hover, go to
-/// definition and document symbols.
+/// definition, find references, completion (also after a `.`) and
+/// document symbols.
 pub fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![".".to_string()]),
+            ..CompletionOptions::default()
+        }),
         document_symbol_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     }
@@ -198,6 +208,35 @@ impl Server {
                     })
                 })
             }
+            References::METHOD => {
+                match request.extract::<lsp_types::ReferenceParams>(References::METHOD) {
+                    Ok((id, parameters)) => {
+                        let position = parameters.text_document_position;
+                        let declaration = parameters.context.include_declaration;
+                        let locations = self
+                            .documents
+                            .get(position.text_document.uri.as_str())
+                            .map(|document| {
+                                let analysis = &document.analysis;
+                                let offset = analysis.offset(position.position);
+                                analysis
+                                    .index
+                                    .references_at(offset, declaration)
+                                    .iter()
+                                    .map(|span| {
+                                        Location::new(document.uri.clone(), analysis.range(span))
+                                    })
+                                    .collect::<Vec<_>>()
+                            });
+                        Response::new_ok(id, locations)
+                    }
+                    Err(error) => invalid_parameters(id, error),
+                }
+            }
+            Completion::METHOD => self.with_position::<Completion>(request, |document, offset| {
+                let items = completion::complete(&document.analysis, offset);
+                Some(CompletionResponse::Array(items))
+            }),
             DocumentSymbolRequest::METHOD => {
                 match request
                     .extract::<lsp_types::DocumentSymbolParams>(DocumentSymbolRequest::METHOD)
@@ -284,6 +323,12 @@ trait PositionParameters {
 impl PositionParameters for lsp_types::HoverParams {
     fn position(&self) -> &TextDocumentPositionParams {
         &self.text_document_position_params
+    }
+}
+
+impl PositionParameters for lsp_types::CompletionParams {
+    fn position(&self) -> &TextDocumentPositionParams {
+        &self.text_document_position
     }
 }
 

@@ -111,3 +111,66 @@ fn find(reference: &ExternalReference) -> Option<(&'static PreludeFile, &'static
         _ => None,
     }
 }
+
+/// A prelude name offered for completion: the symbol, and its declaration
+/// as written.
+pub struct Member {
+    /// The declared symbol.
+    pub symbol: &'static Symbol,
+    /// Its declaration's text.
+    pub declaration: &'static str,
+}
+
+fn member(file: &'static PreludeFile, symbol: &'static Symbol) -> Member {
+    Member {
+        symbol,
+        declaration: file.text.get(symbol.span.clone()).unwrap_or_default(),
+    }
+}
+
+/// The names of the prelude's modules (`List`, `Queue`, ...).
+pub fn modules() -> impl Iterator<Item = &'static str> {
+    files().iter().filter_map(|file| file.module)
+}
+
+/// The names a module of the prelude (or, for `None`, the unqualified
+/// core) offers in expressions: its values and constructors. `None` if
+/// there is no such module.
+pub fn members(module: Option<&str>) -> Option<Vec<Member>> {
+    let file = files().iter().find(|file| file.module == module)?;
+    let members = file
+        .index
+        .symbols
+        .iter()
+        .filter(|symbol| {
+            matches!(
+                symbol.kind,
+                SymbolKind::Signature
+                    | SymbolKind::Function
+                    | SymbolKind::Value
+                    | SymbolKind::Constructor
+            )
+        })
+        .map(|symbol| member(file, symbol))
+        .collect();
+    Some(members)
+}
+
+/// The operations of an effect the prelude declares (`IO`, `Mem`, ...),
+/// or `None` if it declares no such effect.
+pub fn operations(effect: &str) -> Option<Vec<Member>> {
+    files().iter().find_map(|file| {
+        let (index, _) = file
+            .index
+            .symbols
+            .iter()
+            .enumerate()
+            .find(|(_, symbol)| symbol.name == effect && symbol.kind == SymbolKind::Effect)?;
+        let operations = file
+            .index
+            .children(index)
+            .map(|(_, symbol)| member(file, symbol))
+            .collect();
+        Some(operations)
+    })
+}

@@ -1,7 +1,7 @@
 //! Whatever the text, the analysis behind the server answers: no stage
 //! panics (which the server would report as `lsp::internal`), every range
-//! lies in the document, and hover, definition and symbols answer at
-//! every offset. Checked on random text, on random runs of CML fragments,
+//! lies in the document, and hover, definition, references, completion
+//! and symbols answer at every offset. Checked on random text, on random runs of CML fragments,
 //! and on the repository's CML programs, whole and cut short.
 
 use cml_lsp::analysis::Analysis;
@@ -25,6 +25,17 @@ fn exercise(text: &str) {
     for offset in 0..=text.len() {
         let _ = analysis.hover(offset);
         let _ = analysis.definition(offset);
+        let _ = analysis.index.references_at(offset, true);
+        // Completion lists every name in scope, so on a long program it is
+        // asked at every sixteenth offset and after each `.` only.
+        let sampled = text.len() < 256
+            || offset % 16 == 0
+            || text
+                .get(..offset)
+                .is_some_and(|before| before.ends_with('.'));
+        if sampled {
+            let _ = cml_lsp::completion::complete(&analysis, offset);
+        }
     }
     let _ = analysis.document_symbols();
     // Positions the client may send that are past the text.

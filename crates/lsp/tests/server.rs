@@ -14,12 +14,14 @@ use lsp_types::notification::{
     Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    DocumentSymbolRequest, GotoDefinition, HoverRequest, Initialize, Request as _, Shutdown,
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, Initialize, References,
+    Request as _, Shutdown,
 };
 use lsp_types::{
-    Diagnostic, DiagnosticSeverity, DocumentSymbolResponse, GotoDefinitionResponse, Hover,
-    HoverContents, NumberOrString, Position, PublishDiagnosticsParams, Range, SymbolKind,
-    TextDocumentIdentifier, TextDocumentItem, TextDocumentPositionParams, Uri,
+    CompletionItem, CompletionItemKind, CompletionResponse, Diagnostic, DiagnosticSeverity,
+    DocumentSymbolResponse, GotoDefinitionResponse, Hover, HoverContents, NumberOrString, Position,
+    PublishDiagnosticsParams, Range, SymbolKind, TextDocumentIdentifier, TextDocumentItem,
+    TextDocumentPositionParams, Uri,
 };
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -48,6 +50,9 @@ impl Client {
         assert!(capabilities.hover_provider.is_some());
         assert!(capabilities.definition_provider.is_some());
         assert!(capabilities.document_symbol_provider.is_some());
+        assert!(capabilities.references_provider.is_some());
+        let completion = capabilities.completion_provider.expect("completion");
+        assert_eq!(completion.trigger_characters, Some(vec![".".to_string()]));
         assert_eq!(
             result.server_info.map(|info| info.name).as_deref(),
             Some("cml-lsp")
@@ -144,6 +149,45 @@ impl Client {
             }
             None => None,
             other => panic!("expected one location, got {other:?}"),
+        }
+    }
+
+    /// The ranges of the references to the name at a position, in order.
+    fn references(
+        &mut self,
+        uri: &Uri,
+        line: u32,
+        character: u32,
+        declaration: bool,
+    ) -> Vec<Range> {
+        let locations = self.request::<References>(lsp_types::ReferenceParams {
+            text_document_position: at(uri, line, character),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+            context: lsp_types::ReferenceContext {
+                include_declaration: declaration,
+            },
+        });
+        locations
+            .expect("an answer for an open document")
+            .into_iter()
+            .map(|location| {
+                assert_eq!(&location.uri, uri);
+                location.range
+            })
+            .collect()
+    }
+
+    fn completion(&mut self, uri: &Uri, line: u32, character: u32) -> Vec<CompletionItem> {
+        let response = self.request::<Completion>(lsp_types::CompletionParams {
+            text_document_position: at(uri, line, character),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+            context: None,
+        });
+        match response {
+            Some(CompletionResponse::Array(items)) => items,
+            other => panic!("expected a list of items, got {other:?}"),
         }
     }
 
@@ -576,5 +620,167 @@ let first q = match Queue.pop q with | Some x -> perform IO.print x | None -> ()
     );
     // The prelude has no file to go to.
     assert_eq!(client.definition(&file, 0, 28), None);
+    client.stop();
+}
+
+#[test]
+fn references_to_a_top_level_name_and_to_a_local_one() {
+    let mut client = Client::start();
+    let file = uri("shadow.cml");
+    client.open(&file, "let x = 1\nlet f x = x + x\nlet g y = x + y\n");
+    // The top-level `x`, from its definition or its use in `g`; f's
+    // parameter hides it in `f`.
+    let top = vec![range(0, 4, 0, 5), range(2, 10, 2, 11)];
+    assert_eq!(client.references(&file, 0, 4, true), top);
+    assert_eq!(client.references(&file, 2, 11, true), top);
+    assert_eq!(
+        client.references(&file, 2, 10, false),
+        vec![range(2, 10, 2, 11)]
+    );
+    // f's parameter, from a use.
+    assert_eq!(
+        client.references(&file, 1, 14, true),
+        vec![range(1, 6, 1, 7), range(1, 10, 1, 11), range(1, 14, 1, 15)]
+    );
+    assert_eq!(
+        client.references(&file, 1, 6, false),
+        vec![range(1, 10, 1, 11), range(1, 14, 1, 15)]
+    );
+    // A keyword names nothing.
+    assert_eq!(client.references(&file, 0, 1, true), Vec::new());
+    client.stop();
+}
+
+#[test]
+fn references_to_constructors_and_operations() {
+    let mut client = Client::start();
+    let file = uri("shapes.cml");
+    client.open(&file, SHAPES);
+    assert_eq!(
+        client.references(&file, 3, 30, true),
+        vec![
+            range(0, 15, 0, 21),
+            range(3, 28, 3, 34),
+            range(4, 57, 4, 63)
+        ]
+    );
+    assert_eq!(
+        client.references(&file, 4, 43, false),
+        vec![range(2, 24, 2, 27), range(4, 42, 4, 45)]
+    );
+    client.stop();
+}
+
+/// The item labelled `name`, which must be offered once.
+fn offered<'i>(items: &'i [CompletionItem], name: &str) -> &'i CompletionItem {
+    let found: Vec<&CompletionItem> = items.iter().filter(|item| item.label == name).collect();
+    assert_eq!(found.len(), 1, "`{name}` offered once in {items:#?}");
+    found[0]
+}
+
+fn absent(items: &[CompletionItem], name: &str) {
+    assert!(
+        items.iter().all(|item| item.label != name),
+        "`{name}` offered in {items:#?}"
+    );
+}
+
+#[test]
+fn completion_offers_the_names_in_scope() {
+    let mut client = Client::start();
+    let file = uri("scope.cml");
+    let text = "\
+let limit = 10
+let count_to n = let step = n + limit in st
+let other z = z
+let shadow limit = limit ^ \"s\"
+";
+    client.open(&file, text);
+    // At the end of `st`: the local `let`, the parameter, the module's
+    // definitions and the prelude's names.
+    let items = client.completion(&file, 1, 43);
+    let step = offered(&items, "step");
+    assert_eq!(step.kind, Some(CompletionItemKind::VARIABLE));
+    assert_eq!(step.detail.as_deref(), Some("int"));
+    assert_eq!(offered(&items, "n").detail.as_deref(), Some("int"));
+    assert_eq!(offered(&items, "limit").detail.as_deref(), Some("int"));
+    let count_to = offered(&items, "count_to");
+    assert_eq!(count_to.kind, Some(CompletionItemKind::FUNCTION));
+    // The result is the unfinished `st`'s, which the checker leaves open.
+    assert_eq!(count_to.detail.as_deref(), Some("int -> a / e"));
+    offered(&items, "other");
+    let print_string = offered(&items, "print_string");
+    assert_eq!(print_string.kind, Some(CompletionItemKind::FUNCTION));
+    assert_eq!(
+        print_string.detail.as_deref(),
+        Some("string -> () / {IO | e}")
+    );
+    let some = offered(&items, "Some");
+    assert_eq!(some.kind, Some(CompletionItemKind::ENUM_MEMBER));
+    assert_eq!(some.detail.as_deref(), Some("Some of a"));
+    assert_eq!(
+        offered(&items, "List").kind,
+        Some(CompletionItemKind::MODULE)
+    );
+    // Another definition's parameter is not in scope.
+    absent(&items, "z");
+    // In the bound expression of a `let ... in`, its name is not yet bound.
+    let items = client.completion(&file, 1, 34);
+    offered(&items, "n");
+    absent(&items, "step");
+    absent(&items, "z");
+    // A parameter hides the top-level name of the same spelling.
+    let items = client.completion(&file, 3, 21);
+    assert_eq!(offered(&items, "limit").detail.as_deref(), Some("string"));
+    absent(&items, "n");
+    client.stop();
+}
+
+#[test]
+fn completion_after_a_dot_offers_a_modules_members_or_an_effects_operations() {
+    let mut client = Client::start();
+    let file = uri("qualified.cml");
+    let text = "\
+effect Log { log : string -> () }
+let main () = perform Log.l
+let total xs = List.m
+let echo () = perform IO.
+";
+    client.open(&file, text);
+    let items = client.completion(&file, 1, 27);
+    let log = offered(&items, "log");
+    assert_eq!(log.kind, Some(CompletionItemKind::METHOD));
+    assert_eq!(log.detail.as_deref(), Some("string -> ()"));
+    assert_eq!(items.len(), 1, "{items:#?}");
+    let items = client.completion(&file, 2, 21);
+    let map = offered(&items, "map");
+    assert_eq!(map.kind, Some(CompletionItemKind::FUNCTION));
+    assert_eq!(
+        map.detail.as_deref(),
+        Some("(a -> b / {| e}) -> list a -> list b / {Mem | e}")
+    );
+    offered(&items, "fold_left");
+    absent(&items, "push");
+    absent(&items, "print_string");
+    absent(&items, "xs");
+    let items = client.completion(&file, 3, 25);
+    assert_eq!(
+        offered(&items, "print").detail.as_deref(),
+        Some("string -> ()")
+    );
+    offered(&items, "read_byte");
+    absent(&items, "alloc");
+    // After a value's `.`: the fields of the module's records.
+    let fields = uri("fields.cml");
+    client.open(
+        &fields,
+        "type point = { x : int; y : int }\nlet norm p = p.\n",
+    );
+    let items = client.completion(&fields, 1, 15);
+    let x = offered(&items, "x");
+    assert_eq!(x.kind, Some(CompletionItemKind::FIELD));
+    assert_eq!(x.detail.as_deref(), Some("int"));
+    offered(&items, "y");
+    absent(&items, "norm");
     client.stop();
 }
