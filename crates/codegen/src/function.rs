@@ -75,16 +75,18 @@ struct Emitter<'a> {
     self_jump: Option<tail_jumps::SelfJump>,
 }
 
-/// The assembly of one function.
+/// The assembly of one function, whose frame the caller allocated
+/// (`frame::allocate`, done once per function: the tail calls of clauses
+/// need their run routine's frame size too).
 pub fn emit(
     program: &Program,
     layout: &DataLayout,
     index: usize,
     function: &Function,
+    frame: frame::Frame,
     lines: Option<&SourceLines>,
     run_frame_size: Option<usize>,
 ) -> Result<String, CodegenError> {
-    let frame = frame::allocate(&function.parameters, &function.body);
     if frame.size > MAX_SLOTS {
         return Err(CodegenError {
             message: format!(

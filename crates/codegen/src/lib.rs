@@ -87,10 +87,23 @@ pub fn generate(program: &Program, source: Option<&str>) -> Result<String, Vec<C
     emit_start(program, &layout, &mut text);
     let mut errors = Vec::new();
     let lines = source.map(SourceLines::new);
-    let unwinds = clause_unwinds(program);
-    for (index, function) in program.functions.iter().enumerate() {
+    let frames: Vec<frame::Frame> = program
+        .functions
+        .iter()
+        .map(|function| frame::allocate(&function.parameters, &function.body))
+        .collect();
+    let unwinds = clause_unwinds(program, &frames);
+    for ((index, function), frame) in program.functions.iter().enumerate().zip(frames) {
         let unwind = unwinds.get(&index).copied();
-        match function::emit(program, &layout, index, function, lines.as_ref(), unwind) {
+        match function::emit(
+            program,
+            &layout,
+            index,
+            function,
+            frame,
+            lines.as_ref(),
+            unwind,
+        ) {
             Ok(code) => text.push_str(&code),
             Err(error) => errors.push(error),
         }
@@ -119,18 +132,20 @@ pub fn generate(program: &Program, source: Option<&str>) -> Result<String, Vec<C
 /// handler's are not: RESU reinstalls them wherever its continuation is
 /// resumed, so its clauses are not here; nor are tail-resumptive
 /// clauses, called on top of the performer.
-fn clause_unwinds(program: &Program) -> std::collections::HashMap<usize, usize> {
+fn clause_unwinds(
+    program: &Program,
+    frames: &[frame::Frame],
+) -> std::collections::HashMap<usize, usize> {
     let mut unwinds = std::collections::HashMap::new();
-    for function in &program.functions {
+    for (function, frame) in program.functions.iter().zip(frames) {
         if let cml_ir::FunctionKind::HandlerRun {
             clauses,
             deep: false,
             ..
         } = &function.kind
         {
-            let size = frame::allocate(&function.parameters, &function.body).size;
             for (_, clause) in clauses {
-                unwinds.insert(clause.0 as usize, size);
+                unwinds.insert(clause.0 as usize, frame.size);
             }
         }
     }
