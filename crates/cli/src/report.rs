@@ -145,14 +145,13 @@ fn trap_hint(report: &TrapReport) -> String {
                     effect.op()
                 )
             }
-            2..=6 => {
+            // The ROM gives device kind k the family k + 1.
+            family @ 2..=6 => {
                 return format!(
-                    "family {} is the boot ROM's binding of the first {} on the mesh \
+                    "family {family} is the boot ROM's binding of the first {} on the mesh \
                      (Appendix C.7), and there is none in this run (see --describe), or \
                      the program was booted bare (--boot bare binds only (2, 0))",
-                    effect.family(),
-                    ["UART", "keyboard", "timer", "disk", "network interface"]
-                        [usize::from(effect.family() - 2)]
+                    cml_soc::DeviceKind::from_code(family - 1).name()
                 )
             }
             _ => {}

@@ -240,6 +240,20 @@ impl DeviceKind {
         }
     }
 
+    /// The kind's name in reports ("UART", "keyboard").
+    pub const fn name(self) -> &'static str {
+        match self {
+            DeviceKind::Core => "core",
+            DeviceKind::Uart => "UART",
+            DeviceKind::Keyboard => "keyboard",
+            DeviceKind::Timer => "timer",
+            DeviceKind::Disk => "disk",
+            DeviceKind::NetworkInterface => "network interface",
+            DeviceKind::DmaController => "DMA controller",
+            DeviceKind::Unknown(_) => "unknown device",
+        }
+    }
+
     /// The kind with this code.
     pub const fn from_code(code: u8) -> DeviceKind {
         match code {
