@@ -704,17 +704,8 @@ impl Emitter<'_> {
                     PROBE.family, PROBE.op
                 ));
                 self.line("MOV v2, v0");
-                self.line("SETTAG v2, INT");
                 self.line("MOV v3, v6");
-                self.line("SETTAG v3, INT");
-                self.line("SUB v2, v2, v3");
-                self.line(&format!("BZ v2, {equal}"));
-                self.line("LI v2, 0");
-                self.line(&format!("JMP {done}"));
-                let _ = writeln!(self.text, "{equal}:");
-                self.line("LI v2, 1");
-                let _ = writeln!(self.text, "{done}:");
-                self.line("SETTAG v2, BOOL");
+                self.same_value_bits(&equal, &done);
                 self.store("v2", slot);
             }
             Value::Uninstall(effects) => {

@@ -106,17 +106,25 @@ impl Emitter<'_> {
         } else {
             let equal = self.fresh_label("equal");
             let done = self.fresh_label("compared");
-            self.line("SETTAG v2, INT");
-            self.line("SETTAG v3, INT");
-            self.line("SUB v2, v2, v3");
-            self.line(&format!("BZ v2, {equal}"));
-            self.line("LI v2, 0");
-            self.line(&format!("JMP {done}"));
-            let _ = writeln!(self.text, "{equal}:");
-            self.line("LI v2, 1");
-            let _ = writeln!(self.text, "{done}:");
-            self.line("SETTAG v2, BOOL");
+            self.same_value_bits(&equal, &done);
         }
         self.store("v2", slot);
+    }
+
+    /// v2 ← BOOL: whether v2 and v3 hold the same 16 bits, whatever
+    /// their tags (`==` on immediates, and the instance probe's answer
+    /// against the run routine's own closure). `equal` and `done` are
+    /// fresh labels.
+    pub(super) fn same_value_bits(&mut self, equal: &str, done: &str) {
+        self.line("SETTAG v2, INT");
+        self.line("SETTAG v3, INT");
+        self.line("SUB v2, v2, v3");
+        self.line(&format!("BZ v2, {equal}"));
+        self.line("LI v2, 0");
+        self.line(&format!("JMP {done}"));
+        let _ = writeln!(self.text, "{equal}:");
+        self.line("LI v2, 1");
+        let _ = writeln!(self.text, "{done}:");
+        self.line("SETTAG v2, BOOL");
     }
 }
