@@ -43,10 +43,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn program() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/programs/soc/kernel_ch12_blocking.cml")
+    common::soc_program("kernel_ch12_blocking.cml")
 }
 
 /// Runs the kernel with this key script; its stdout lines, after
@@ -83,13 +83,6 @@ fn run_with_keys(test: &str, script: &str) -> Vec<String> {
         .collect()
 }
 
-fn position(lines: &[String], line: &str) -> usize {
-    lines
-        .iter()
-        .position(|printed| printed == line)
-        .unwrap_or_else(|| panic!("{line} is missing from {lines:?}"))
-}
-
 #[test]
 fn the_echo_process_blocks_on_read_byte_and_echoes_each_key() {
     let lines = run_with_keys("two_keys", "14000 'h'\n14750 'i'\n");
@@ -101,9 +94,9 @@ fn the_echo_process_blocks_on_read_byte_and_echoes_each_key() {
         .collect();
     assert_eq!(echoes, ["got: 104", "got: 105"], "{lines:?}");
     assert_eq!(lines.len(), 7, "nothing else is printed: {lines:?}");
-    let first_echo = position(&lines, "got: 104");
-    assert!(position(&lines, "B0") < first_echo, "{lines:?}");
-    assert!(first_echo < position(&lines, "B4"), "{lines:?}");
+    let first_echo = common::position(&lines, "got: 104");
+    assert!(common::position(&lines, "B0") < first_echo, "{lines:?}");
+    assert!(first_echo < common::position(&lines, "B4"), "{lines:?}");
 }
 
 #[test]

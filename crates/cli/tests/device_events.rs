@@ -22,9 +22,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 fn program(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/programs/soc")
-        .join(name)
+    common::soc_program(name)
 }
 
 fn scratch(test: &str) -> PathBuf {

@@ -18,10 +18,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn kernel() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/programs/soc/kernel_ch14_multicore.cml")
+    common::soc_program("kernel_ch14_multicore.cml")
 }
 
 /// The lines of a run, as (core, text) pairs; fails on any other line.

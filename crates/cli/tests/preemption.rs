@@ -43,8 +43,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 fn program() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/programs/soc/kernel_ch11_preemptive.cml")
+    common::soc_program("kernel_ch11_preemptive.cml")
 }
 
 fn cml_run(path: &Path) -> Vec<String> {
@@ -52,13 +51,6 @@ fn cml_run(path: &Path) -> Vec<String> {
         .lines()
         .map(str::to_string)
         .collect()
-}
-
-fn position(lines: &[String], line: &str) -> usize {
-    lines
-        .iter()
-        .position(|printed| printed == line)
-        .unwrap_or_else(|| panic!("{line} is missing from {lines:?}"))
 }
 
 #[test]
@@ -77,8 +69,8 @@ fn the_chapter_11_kernel_preempts_processes_that_never_yield() {
         assert_eq!(own, in_order.iter().collect::<Vec<_>>(), "{name}'s order");
     }
     assert!(
-        position(&lines, "B0") < position(&lines, "A4")
-            && position(&lines, "A0") < position(&lines, "B4"),
+        common::position(&lines, "B0") < common::position(&lines, "A4")
+            && common::position(&lines, "A0") < common::position(&lines, "B4"),
         "both processes progress before either finishes: {lines:?}"
     );
     let switches = lines
@@ -113,8 +105,7 @@ fn scratch() -> PathBuf {
 
 #[test]
 fn processes_preempted_anywhere_compute_what_they_would_uninterrupted() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/programs/soc/preemption_stress.cml");
+    let path = common::soc_program("preemption_stress.cml");
     let source = std::fs::read_to_string(&path).expect("the stress program");
     assert!(source.contains("start_timer 3000;"));
     let expected: Vec<String> = ["A", "B"]
@@ -138,7 +129,7 @@ fn processes_preempted_anywhere_compute_what_they_would_uninterrupted() {
             assert_eq!(own, in_order, "period {period}: {name}'s order");
         }
         assert!(
-            position(&lines, "B0 66 78 y") < position(&lines, "A3 69 78 y"),
+            common::position(&lines, "B0 66 78 y") < common::position(&lines, "A3 69 78 y"),
             "period {period}: B runs before A finishes: {lines:?}"
         );
     }
@@ -155,8 +146,7 @@ fn processes_preempted_anywhere_compute_what_they_would_uninterrupted() {
 /// regions), so the periods start there.
 #[test]
 fn processes_preempted_inside_regions_compute_what_they_would_uninterrupted() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/programs/soc/preemption_stress.cml");
+    let path = common::soc_program("preemption_stress.cml");
     let source = std::fs::read_to_string(&path).expect("the stress program");
     let building = "  let xs = build name 0 [] in\n";
     let printing = "string_of_int (total xs + round)";

@@ -73,3 +73,18 @@ pub fn run_to_success(arguments: &[&str], file: &Path) -> String {
     assert_eq!(ran.code, 0, "cml run {file} failed:\n{}", ran.stderr);
     String::from_utf8(ran.stdout).expect("UTF-8 output")
 }
+
+/// A program of the system-on-chip corpus, `tests/programs/soc/<name>`.
+pub fn soc_program(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/programs/soc")
+        .join(name)
+}
+
+/// Where `line` is among the lines printed; fails the test if it is not.
+pub fn position(lines: &[String], line: &str) -> usize {
+    lines
+        .iter()
+        .position(|printed| printed == line)
+        .unwrap_or_else(|| panic!("{line} is missing from {lines:?}"))
+}
