@@ -2,15 +2,9 @@
 //! hand from the rules of `docs/cml-types.md` (the derivation is in the
 //! comment above it), not copied from the checker's output.
 
-fn check(source: &str) -> cml_check::Checked {
-    let parsed = cml_syntax::parse(source);
-    assert!(
-        parsed.errors.is_empty(),
-        "syntax errors: {:?}",
-        parsed.errors
-    );
-    cml_check::check_module(&parsed.module)
-}
+mod common;
+
+use common::check;
 
 fn types_of(source: &str) -> Vec<String> {
     let checked = check(source);
